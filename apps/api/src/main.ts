@@ -1,0 +1,36 @@
+import { pino } from 'pino';
+import { loadConfig } from '@groundtruth/config';
+import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
+import { createQueueBackend } from '@groundtruth/queue';
+import { createApp } from './app';
+
+const config = loadConfig();
+const logger = pino({ level: config.LOG_LEVEL, name: 'api' });
+const db = createDatabase(databaseOptionsFromConfig(config, 'groundtruth-api'));
+const queue = createQueueBackend({
+  redisUrl: config.REDIS_URL,
+  databaseUrl: config.DATABASE_URL,
+  prefix: config.QUEUE_PREFIX,
+});
+
+const server = createApp({ config, db, queue }, logger).listen(config.API_PORT, config.API_HOST, () => {
+  logger.info(
+    `API listening on http://${config.API_HOST === '0.0.0.0' ? 'localhost' : config.API_HOST}:${config.API_PORT}`,
+  );
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'draining connections');
+  server.closeIdleConnections();
+  const forced = setTimeout(() => server.closeAllConnections(), 10_000).unref();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  clearTimeout(forced);
+  await Promise.allSettled([db.close(), queue.close()]);
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

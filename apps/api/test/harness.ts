@@ -1,0 +1,50 @@
+import { pino } from 'pino';
+import { loadConfig, type Config } from '@groundtruth/config';
+import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
+import { createQueueBackend } from '@groundtruth/queue';
+import {
+  createTestDatabase,
+  testRedisUrl,
+  uniqueRedisPrefix,
+  type TestDatabase,
+} from '@groundtruth/db/testing';
+import type express from 'express';
+import { createApp } from '../src/app';
+import type { AppContext } from '../src/context';
+
+export interface TestApp {
+  app: express.Express;
+  context: AppContext;
+  testDb: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** A real app on a fresh migrated database and its own Redis prefix. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const testDb = await createTestDatabase('api');
+  const config: Config = loadConfig({
+    DATABASE_URL: testDb.url,
+    DATABASE_POOL_MAX: '4',
+    REDIS_URL: testRedisUrl(),
+    QUEUE_PREFIX: uniqueRedisPrefix('api'),
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const db = createDatabase(databaseOptionsFromConfig(config, 'api-test'));
+  const queue = createQueueBackend({
+    redisUrl: config.REDIS_URL,
+    databaseUrl: config.DATABASE_URL,
+    prefix: config.QUEUE_PREFIX,
+  });
+  const context: AppContext = { config, db, queue };
+  const app = createApp(context, pino({ level: 'silent' }));
+  return {
+    app,
+    context,
+    testDb,
+    close: async () => {
+      await Promise.all([db.close(), queue.close()]);
+      await testDb.drop();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/**
+ * Every setting of the platform, read from the environment. This is the one config loader: apps and packages
+ * take the slice they need from `loadConfig()`. README's "Configuration" table documents each variable.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: optionalString,
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(0).default(5_000),
+  DATABASE_IDLE_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  /** Prepared-statement cache entries per connection in the Prisma pg adapter (0 disables it). */
+  DATABASE_STATEMENT_CACHE_SIZE: z.coerce.number().int().min(0).default(100),
+
+  REDIS_URL: optionalString,
+  QUEUE_PREFIX: z.string().min(1).default('groundtruth'),
+
+  API_HOST: z.string().default('0.0.0.0'),
+  API_PORT: z.coerce.number().int().min(0).max(65535).default(5000),
+  API_WRITE_TOKEN: optionalString,
+  WEB_DIR: optionalString,
+  DOWNLOADS_DIR: z.string().default('downloads'),
+  THUMBNAILS_DIR: z.string().default('thumbnails'),
+  EXPORTS_DIR: z.string().default('exports'),
+
+  GROUNDTRUTH_ENCRYPTION_SECRET: z.string().min(1).default('default-secret-change-me'),
+  ECOEYE_BASE_URL: z.string().url().default('https://alert.ecoeyetech.com'),
+  ECOEYE_API_KEY: optionalString,
+  AWS_REGION: z.string().default('us-east-2'),
+  AWS_ENDPOINT_URL: optionalString,
+  S3_BUCKET: z.string().default('groundtruth-studio'),
+  SQS_QUEUE_URL: optionalString,
+  SQS_DLQ_URL: optionalString,
+  TRAINING_BACKEND: z.enum(['sqs', 'queue']).default('queue'),
+  STUDIO_URL: z.string().url().default('http://localhost:5000'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+
+  EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  EMBEDDED_POSTGRES_DIR: z.string().default('.data/postgres'),
+  CI: booleanFromEnv,
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the given environment (process.env by default); throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return result.data;
+}
+
+/** Like loadConfig, but DATABASE_URL must be set. */
+export function requireDatabaseUrl(config: Config): string {
+  if (!config.DATABASE_URL)
+    throw new ConfigError(['DATABASE_URL: required (postgresql://user@host:port/db)']);
+  return config.DATABASE_URL;
+}
