@@ -1,0 +1,116 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { badRequest } from './errors';
+
+type Method = 'get' | 'post' | 'put' | 'delete';
+
+export interface RouteSpec<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
+  method: Method;
+  /** Express path, e.g. `/api/videos/:videoId` */
+  path: string;
+  summary: string;
+  /** OpenAPI tag (the area of the API) */
+  tag: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Shape of the 200 answer, for the OpenAPI document. */
+  response?: z.ZodType;
+}
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  req: Request;
+  res: Response;
+}
+
+function validate<T extends z.ZodType | undefined>(schema: T, value: unknown, where: string) {
+  if (!schema) return value;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw badRequest(
+    result.error.issues.map((issue) => `${[where, ...issue.path].join('.')}: ${issue.message}`).join('; '),
+  );
+}
+
+/**
+ * Routes are declared once: the zod schemas validate the request (400 naming the field) and feed the OpenAPI
+ * document. A handler returns the JSON body (sent with 200) or takes over `res` itself and returns undefined.
+ */
+export class ApiRouter {
+  readonly router = Router();
+  readonly specs: RouteSpec[] = [];
+
+  route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+    spec: RouteSpec<P, Q, B>,
+    handler: (input: RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => unknown,
+  ): this {
+    this.specs.push(spec as RouteSpec);
+    this.router[spec.method](spec.path, async (req, res) => {
+      if (spec.body && req.body === undefined) {
+        throw badRequest('body: expected a JSON body (Content-Type: application/json)');
+      }
+      const input = {
+        params: validate(spec.params, req.params, 'params'),
+        query: validate(spec.query, req.query, 'query'),
+        body: validate(spec.body, req.body, 'body'),
+        req,
+        res,
+      } as RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>>;
+      const result = await handler(input);
+      if (result !== undefined && !res.headersSent) res.json(result);
+    });
+    return this;
+  }
+}
+
+function jsonSchema(schema: z.ZodType): unknown {
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+}
+
+/** OpenAPI 3.1 document of every declared route. */
+export function openApiDocument(specs: RouteSpec[], info: { title: string; version: string }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const spec of specs) {
+    const path = spec.path.replace(/:(\w+)/g, '{$1}');
+    const parameters: unknown[] = [];
+    for (const [where, schema] of [
+      ['path', spec.params],
+      ['query', spec.query],
+    ] as const) {
+      const shape = schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>) : {};
+      for (const [name, field] of Object.entries(shape)) {
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || !field.safeParse(undefined).success,
+          schema: jsonSchema(field),
+        });
+      }
+    }
+    (paths[path] ??= {})[spec.method] = {
+      summary: spec.summary,
+      tags: [spec.tag],
+      parameters,
+      ...(spec.body
+        ? { requestBody: { content: { 'application/json': { schema: jsonSchema(spec.body) } } } }
+        : {}),
+      responses: {
+        200: {
+          description: 'OK',
+          ...(spec.response
+            ? { content: { 'application/json': { schema: jsonSchema(spec.response) } } }
+            : {}),
+        },
+        400: { description: 'Invalid input: `{ success: false, error }` naming the field' },
+      },
+    };
+  }
+  return { openapi: '3.1.0', info, paths };
+}

@@ -1,0 +1,52 @@
+import { execFileSync } from 'node:child_process';
+import { decryptSecret, encryptSecret, SecretDecryptionError } from '../src/secrets';
+
+const SECRET = 'default-secret-change-me';
+// Written by the legacy Python app (cryptography.Fernet, PBKDF2 key, urlsafe_b64encode of the token).
+const LEGACY_VALUE =
+  'Z0FBQUFBQnJCdEs5by1YU19lcTAtLUl1RUFlMnYtTFY3WUcwV0pQdG4wbUdRcVAyZmNfRzFiVkF1blFqZG5sU1p5YUdlU3VaNW13cUREakZuSEdqbS00Q1Jjc0Z4WXZmQXc9PQ==';
+
+function pythonHasCryptography(): boolean {
+  try {
+    execFileSync('python3', ['-c', 'import cryptography'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('legacy-compatible secrets', () => {
+  it('decrypts a value the legacy app wrote', () => {
+    expect(decryptSecret(LEGACY_VALUE, SECRET)).toBe('s3cr3t-äpi-key');
+  });
+
+  it('round-trips and never stores the plain text', () => {
+    const stored = encryptSecret('hunter2', 'another-secret');
+    expect(stored).not.toContain('hunter2');
+    expect(decryptSecret(stored, 'another-secret')).toBe('hunter2');
+  });
+
+  it('refuses a wrong secret or a tampered value', () => {
+    const stored = encryptSecret('hunter2', SECRET);
+    expect(() => decryptSecret(stored, 'wrong')).toThrow(SecretDecryptionError);
+    const tampered = stored.slice(0, 20) + (stored[20] === 'A' ? 'B' : 'A') + stored.slice(21);
+    expect(() => decryptSecret(tampered, SECRET)).toThrow(SecretDecryptionError);
+  });
+
+  const withPython = pythonHasCryptography() ? it : it.skip;
+  withPython('writes values the legacy format decrypts (Python cryptography.Fernet)', () => {
+    const stored = encryptSecret('from-typescript ✓', SECRET);
+    const script = [
+      'import base64, sys',
+      'from cryptography.fernet import Fernet',
+      'from cryptography.hazmat.primitives import hashes',
+      'from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC',
+      "kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=b'groundtruth_studio_salt_v1', iterations=100000)",
+      'key = base64.urlsafe_b64encode(kdf.derive(sys.argv[1].encode()))',
+      'sys.stdout.write(Fernet(key).decrypt(base64.urlsafe_b64decode(sys.argv[2])).decode())',
+    ].join('\n');
+    expect(execFileSync('python3', ['-c', script, SECRET, stored], { encoding: 'utf8' })).toBe(
+      'from-typescript ✓',
+    );
+  });
+});
