@@ -1,6 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type * as Wasm from '@prisma/schema-engine-wasm';
 
@@ -34,8 +35,20 @@ async function loadBindings(): Promise<Bindings> {
       path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')),
       'schema_engine_bg.wasm',
     );
+    // The engine arms 10 s timers (connection timeouts) it never clears; unref them so a finished
+    // migration does not keep the process alive.
+    const imports: Record<string, unknown> = { ...bindings };
+    for (const [name, value] of Object.entries(imports)) {
+      if (name.startsWith('__wbg_setTimeout_') && typeof value === 'function') {
+        imports[name] = (...args: unknown[]) => {
+          const timer = (value as (...a: unknown[]) => unknown)(...args) as { unref?: () => void } | undefined;
+          timer?.unref?.();
+          return timer;
+        };
+      }
+    }
     const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
-      './schema_engine_bg.js': bindings as unknown as Record<string, unknown>,
+      './schema_engine_bg.js': imports,
     });
     bindings.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
@@ -58,7 +71,9 @@ export async function openSchemaEngine(
   onLog: (line: string) => void = () => {},
 ): Promise<SchemaEngineHandle> {
   const { SchemaEngine } = await loadBindings();
-  const adapterFactory = new PrismaPg({ connectionString: databaseUrl, max: 2 });
+  // Our own pool, so close() can end it: idle connections would otherwise keep the process alive.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const adapterFactory = new PrismaPg(pool);
   const datamodel = await readFile(schema, 'utf8');
   const engine = await SchemaEngine.new(
     { datamodels: [[schema, datamodel]] },
@@ -69,6 +84,7 @@ export async function openSchemaEngine(
     engine,
     close: async () => {
       engine.free();
+      await pool.end();
     },
   };
 }

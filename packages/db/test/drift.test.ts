@@ -1,4 +1,4 @@
-import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -68,9 +68,13 @@ describe('schema vs. migrations', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'gt-drift-'));
     const editedPath = path.join(dir, 'schema.prisma');
     await writeFile(editedPath, edited);
-    expect(await driftBetweenMigrationsAnd(editedPath, migrated)).toEqual([
-      '+ column videos.rating integer null=YES default=-',
-    ]);
+    try {
+      expect(await driftBetweenMigrationsAnd(editedPath, migrated)).toEqual([
+        '+ column videos.rating integer null=YES default=-',
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('applying the migrations again changes nothing', async () => {
