@@ -1,5 +1,6 @@
 import type { Config } from '@groundtruth/config';
 import type { Database } from '@groundtruth/db';
+import type { JobProducer } from '@groundtruth/jobs';
 import type { QueueBackend } from '@groundtruth/queue';
 
 /** What the routes need, built once in main.ts (or by tests). */
@@ -7,4 +8,6 @@ export interface AppContext {
   config: Config;
   db: Database;
   queue: QueueBackend;
+  /** Enqueues registered background jobs (packages/jobs). */
+  jobs: JobProducer;
 }

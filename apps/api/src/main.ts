@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
+import { createJobProducer } from '@groundtruth/jobs';
 import { createQueueBackend } from '@groundtruth/queue';
 import { createApp } from './app';
 
@@ -12,8 +13,9 @@ const queue = createQueueBackend({
   databaseUrl: config.DATABASE_URL,
   prefix: config.QUEUE_PREFIX,
 });
+const jobs = createJobProducer(queue);
 
-const server = createApp({ config, db, queue }, logger).listen(config.API_PORT, config.API_HOST, () => {
+const server = createApp({ config, db, queue, jobs }, logger).listen(config.API_PORT, config.API_HOST, () => {
   logger.info(
     `API listening on http://${config.API_HOST === '0.0.0.0' ? 'localhost' : config.API_HOST}:${config.API_PORT}`,
   );
@@ -28,6 +30,7 @@ async function shutdown(signal: string): Promise<void> {
   const forced = setTimeout(() => server.closeAllConnections(), 10_000).unref();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   clearTimeout(forced);
+  await jobs.close();
   await Promise.allSettled([db.close(), queue.close()]);
   logger.info('stopped');
   process.exit(0);

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { loadConfig, type Config } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
+import { createJobProducer } from '@groundtruth/jobs';
 import { createQueueBackend } from '@groundtruth/queue';
 import {
   createTestDatabase,
@@ -36,13 +37,15 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     databaseUrl: config.DATABASE_URL,
     prefix: config.QUEUE_PREFIX,
   });
-  const context: AppContext = { config, db, queue };
+  const jobs = createJobProducer(queue);
+  const context: AppContext = { config, db, queue, jobs };
   const app = createApp(context, pino({ level: 'silent' }));
   return {
     app,
     context,
     testDb,
     close: async () => {
+      await jobs.close();
       await Promise.all([db.close(), queue.close()]);
       await testDb.drop();
     },

@@ -1,7 +1,9 @@
 import { pino } from 'pino';
 import { loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
+import { applyEcoeyeSchedule, createJobProducer, startJobRunner } from '@groundtruth/jobs';
 import { createQueueBackend } from '@groundtruth/queue';
+import { allProcessors } from './processors';
 
 const config = loadConfig();
 const logger = pino({ level: config.LOG_LEVEL, name: 'worker' });
@@ -11,18 +13,43 @@ const queue = createQueueBackend({
   databaseUrl: config.DATABASE_URL,
   prefix: config.QUEUE_PREFIX,
 });
+const producer = createJobProducer(queue);
+const runner = startJobRunner({
+  backend: queue,
+  processors: allProcessors({ config, db, producer }),
+  concurrency: config.WORKER_CONCURRENCY,
+  shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
+  workerOptions: {
+    lockDuration: config.WORKER_LOCK_DURATION_MS,
+    stalledInterval: Math.min(30_000, config.WORKER_LOCK_DURATION_MS),
+  },
+  logger,
+});
 
 async function start(): Promise<void> {
   const status = await queue.check();
-  logger.info({ backend: status.backend, ok: status.ok }, 'worker started');
+  // The alert sync's job scheduler follows the interval stored in settings (the API re-applies it on change).
+  const syncEveryMinutes = await applyEcoeyeSchedule(db.prisma, producer);
+  logger.info(
+    {
+      backend: status.backend,
+      ok: status.ok,
+      queues: runner.workers.map((worker) => worker.name),
+      syncEveryMinutes,
+    },
+    'worker started',
+  );
 }
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, 'stopping');
+  logger.info({ signal }, 'stopping: finishing or handing back active jobs');
+  await runner.close();
+  await producer.close();
   await Promise.allSettled([db.close(), queue.close()]);
+  logger.info('stopped');
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

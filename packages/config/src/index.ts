@@ -41,6 +41,10 @@ export const configSchema = z.object({
   GROUNDTRUTH_ENCRYPTION_SECRET: z.string().min(1).default('default-secret-change-me'),
   ECOEYE_BASE_URL: z.string().url().default('https://alert.ecoeyetech.com'),
   ECOEYE_API_KEY: optionalString,
+  /** The yt-dlp executable for URL downloads (a name on PATH or a path). */
+  YT_DLP_PATH: z.string().min(1).default('yt-dlp'),
+  /** How long the UniFi Protect connection test waits for the NVR. */
+  UNIFI_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
   AWS_REGION: z.string().default('us-east-2'),
   AWS_ENDPOINT_URL: optionalString,
   S3_BUCKET: z.string().default('groundtruth-studio'),
@@ -49,6 +53,10 @@ export const configSchema = z.object({
   TRAINING_BACKEND: z.enum(['sqs', 'queue']).default('queue'),
   STUDIO_URL: z.string().url().default('http://localhost:5000'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** How long a job's lock lives without renewal: a killed worker's jobs are re-run after about this long. */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /** On SIGTERM: how long active jobs may run on before they are aborted and handed back to the queue. */
+  WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
 
   EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   EMBEDDED_POSTGRES_DIR: z.string().default('.data/postgres'),

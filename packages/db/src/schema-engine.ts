@@ -41,7 +41,8 @@ async function loadBindings(): Promise<Bindings> {
     for (const [name, value] of Object.entries(imports)) {
       if (name.startsWith('__wbg_setTimeout_') && typeof value === 'function') {
         imports[name] = (...args: unknown[]) => {
-          const timer = (value as (...a: unknown[]) => unknown)(...args) as { unref?: () => void } | undefined;
+          const timer = (value as (...a: unknown[]) => unknown)(...args) as
+            { unref?: () => void } | undefined;
           timer?.unref?.();
           return timer;
         };

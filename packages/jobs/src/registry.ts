@@ -1,35 +1,29 @@
-import type { JobsOptions } from 'bullmq';
-import { z } from 'zod';
+// `./define` first: area files may import defineJob from here while this module is still loading.
+import { type JobDefinition } from './define';
+import type { z } from 'zod';
+import { ecoeyeJobs } from './ecoeye';
+import { ingestJobs } from './ingest';
+import { trainingJobs } from './training';
+import { vibrationJobs } from './vibration';
+import { yoloJobs } from './yolo';
+
+export { DEFAULT_JOB_OPTIONS, defineJob, type JobDefinition } from './define';
 
 /**
  * The one job registry: every background job's queue, name, zod contracts for its data and result, and its
- * BullMQ options. The API (producer) and the worker (consumer) both read it, so a job cannot be enqueued with
- * data its processor would not accept.
+ * BullMQ options. The API (producer, ./producer.ts) and the worker (consumer, ./runner.ts) both read it, so a
+ * job cannot be enqueued with data its processor would not accept.
  */
-export interface JobDefinition<D extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
-  queue: string;
-  name: string;
-  data: D;
-  result: R;
-  options: JobsOptions;
-  /** Deterministic job id: re-submitting the same work is a no-op while the job is known to BullMQ. */
-  jobId?: (data: z.infer<D>) => string;
-}
-
-export const DEFAULT_JOB_OPTIONS: JobsOptions = {
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 2_000 },
-  removeOnComplete: { age: 24 * 3600, count: 1_000 },
-  removeOnFail: { age: 7 * 24 * 3600, count: 5_000 },
-};
-
-export function defineJob<D extends z.ZodType, R extends z.ZodType>(
-  definition: Omit<JobDefinition<D, R>, 'options'> & { options?: JobsOptions },
-): JobDefinition<D, R> {
-  return { ...definition, options: { ...DEFAULT_JOB_OPTIONS, ...definition.options } };
-}
-
 // Job definitions live in one file per area (./training.ts, ./ecoeye.ts, …) and are listed here.
-export const jobRegistry = {} satisfies Record<string, JobDefinition>;
+export const jobRegistry = {
+  ...trainingJobs,
+  ...yoloJobs,
+  ...vibrationJobs,
+  ...ecoeyeJobs,
+  ...ingestJobs,
+} satisfies Record<string, JobDefinition>;
 
-export type JobKey = keyof typeof jobRegistry;
+export type JobRegistry = typeof jobRegistry;
+export type JobKey = keyof JobRegistry;
+export type JobData<K extends JobKey> = z.input<JobRegistry[K]['data']>;
+export type JobResult<K extends JobKey> = z.output<JobRegistry[K]['result']>;

@@ -1,0 +1,192 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { makeTestVideo } from '@groundtruth/domain/testing/fake-ecoeye';
+import { installFakeYtDlp } from '@groundtruth/domain/testing/fake-yt-dlp';
+import { startTestApp, type TestApp } from './harness';
+
+describe('video ingest: upload, URL downloads as jobs, URL info', () => {
+  let harness: TestApp;
+  let media: string;
+  let videoFile: string;
+
+  beforeAll(async () => {
+    media = mkdtempSync(path.join(tmpdir(), 'ingest-api-'));
+    videoFile = makeTestVideo(path.join(media, 'clip source.mp4'));
+    const ytDlp = installFakeYtDlp(path.join(media, 'bin'), videoFile);
+    harness = await startTestApp({
+      DOWNLOADS_DIR: path.join(media, 'downloads'),
+      THUMBNAILS_DIR: path.join(media, 'thumbnails'),
+      YT_DLP_PATH: ytDlp,
+    });
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+    rmSync(media, { recursive: true, force: true });
+  });
+
+  const api = () => request(harness.app);
+  const downloads = () => path.join(media, 'downloads');
+
+  describe('POST /api/upload', () => {
+    it('stores the file under a safe unique name with metadata, BIGINT size and a thumbnail', async () => {
+      const first = await api()
+        .post('/api/upload')
+        .field('notes', 'from the dock')
+        .attach('file', videoFile, 'Clip ä 1.MP4');
+      expect(first.status).toBe(200);
+      expect(first.body).toEqual({ success: true, video_id: expect.any(Number), filename: 'Clip_a_1.MP4' });
+      const second = await api()
+        .post('/api/upload')
+        .field('title', 'Second')
+        .attach('file', videoFile, 'Clip ä 1.MP4');
+      expect(second.body.filename).toBe('Clip_a_1_1.MP4');
+
+      const row = await harness.context.db.prisma.video.findUniqueOrThrow({
+        where: { id: first.body.video_id },
+      });
+      expect(row).toMatchObject({
+        filename: 'Clip_a_1.MP4',
+        title: 'Clip_a_1.MP4',
+        notes: 'from the dock',
+        originalUrl: null,
+        width: 64,
+        height: 48,
+      });
+      expect(typeof row.fileSize).toBe('bigint');
+      expect(Number(row.fileSize)).toBe(statSync(videoFile).size);
+      expect(row.duration).toBeCloseTo(2, 0);
+      expect(row.thumbnailPath).toBe(path.join(media, 'thumbnails', 'Clip_a_1.jpg'));
+      expect(existsSync(row.thumbnailPath!)).toBe(true);
+      const secondRow = await harness.context.db.prisma.video.findUniqueOrThrow({
+        where: { id: second.body.video_id },
+      });
+      expect(secondRow.title).toBe('Second');
+      expect(secondRow.notes).toBe('');
+    });
+
+    it('rejects a missing file, a wrong type and a wrong field, leaving no temp files', async () => {
+      const none = await api().post('/api/upload').field('notes', 'x');
+      expect(none.status).toBe(400);
+      expect(none.body).toEqual({ success: false, error: 'No file provided' });
+      const wrongType = await api().post('/api/upload').attach('file', Buffer.from('hello'), 'notes.txt');
+      expect(wrongType.status).toBe(400);
+      expect(wrongType.body).toEqual({ success: false, error: 'Invalid file type' });
+      const wrongField = await api().post('/api/upload').attach('video', videoFile, 'a.mp4');
+      expect(wrongField.status).toBe(400);
+      expect(wrongField.body.error).toContain('video');
+      expect(readdirSync(downloads()).filter((name) => name.startsWith('.upload-'))).toEqual([]);
+    });
+
+    it('keeps the row null-safe when ffprobe cannot read the file', async () => {
+      const junk = path.join(media, 'junk.webm');
+      writeFileSync(junk, 'not a video');
+      const response = await api().post('/api/upload').attach('file', junk, 'junk.webm');
+      expect(response.status).toBe(200);
+      const row = await harness.context.db.prisma.video.findUniqueOrThrow({
+        where: { id: response.body.video_id },
+      });
+      expect(row).toMatchObject({ duration: null, width: null, height: null, thumbnailPath: null });
+      expect(Number(row.fileSize)).toBe(11);
+    });
+  });
+
+  describe('URL downloads', () => {
+    it('requires a url', async () => {
+      for (const url of ['/api/download', '/api/video-info']) {
+        const response = await api().post(url).send({});
+        expect(response.status).toBe(400);
+        expect(response.body).toEqual({ success: false, error: 'URL required' });
+      }
+    });
+
+    it('queues a download job once per normalised URL and reports it', async () => {
+      const accepted = await api()
+        .post('/api/download')
+        .send({ url: 'https://youtu.be/AbC123?utm_source=x' });
+      expect(accepted.body).toEqual({
+        success: true,
+        queued: true,
+        queue_position: 1,
+        message: 'Added to download queue (position 1)',
+      });
+      const sameVideo = await api()
+        .post('/api/download')
+        .send({ url: 'https://www.youtube.com/watch?v=AbC123&feature=share#t=3' });
+      expect(sameVideo.body).toEqual({
+        success: false,
+        in_progress: true,
+        status: 'queued',
+        message: 'Already queued',
+      });
+      const status = await api().get('/api/download/status');
+      expect(status.body).toEqual({
+        queue_size: 1,
+        queued_items: [
+          {
+            url: 'https://youtu.be/AbC123?utm_source=x',
+            normalized_url: 'https://www.youtube.com/watch?v=abc123',
+            queued_at: expect.any(Number),
+          },
+        ],
+        active_downloads: { 'https://www.youtube.com/watch?v=abc123': 'queued' },
+        completed_count: 0,
+      });
+    });
+
+    it('reports URLs already in the library as duplicates', async () => {
+      const video = await harness.context.db.prisma.video.create({
+        data: { filename: 'known.mp4', originalUrl: 'https://example.com/clip?id=7&utm_campaign=spring' },
+      });
+      const response = await api()
+        .post('/api/download')
+        .send({ url: 'HTTPS://EXAMPLE.com/clip?id=7&fbclid=abc' });
+      expect(response.body).toEqual({
+        success: false,
+        duplicate: true,
+        video_id: video.id,
+        message: 'Video already downloaded',
+      });
+    });
+
+    it('answers a clear 503 when yt-dlp is not installed', async () => {
+      const without = await startTestApp({ YT_DLP_PATH: path.join(media, 'missing', 'yt-dlp') });
+      try {
+        for (const url of ['/api/download', '/api/video-info']) {
+          const response = await request(without.app).post(url).send({ url: 'https://example.com/v/9' });
+          expect(response.status).toBe(503);
+          expect(response.body).toEqual({
+            success: false,
+            error: 'yt-dlp is not installed on the server: URL downloads and URL info are unavailable',
+          });
+        }
+      } finally {
+        await without.close();
+      }
+    });
+
+    it('returns URL info from yt-dlp, and its error text on failure', async () => {
+      const ok = await api().post('/api/video-info').send({ url: 'https://example.com/v/1' });
+      expect(ok.body).toEqual({
+        success: true,
+        info: {
+          title: 'Fake clip',
+          duration: 2,
+          width: 64,
+          height: 48,
+          file_size: 4321,
+          uploader: 'tester',
+          thumbnail: 'http://127.0.0.1/t.jpg',
+          description: 'A clip',
+        },
+      });
+      const failed = await api().post('/api/video-info').send({ url: 'https://example.com/fail' });
+      expect(failed.body).toEqual({
+        success: false,
+        error: 'ERROR: Unsupported URL: https://example.com/fail',
+      });
+    });
+  });
+});

@@ -1,0 +1,272 @@
+import request from 'supertest';
+import { startTestApp, type TestApp } from './harness';
+import { seedPeople, type PeopleFixture } from './people-fixtures';
+
+// Transitions in the fixture (annotation created_date deltas):
+//   Alice a2 (front) → a3 (b) 50 s, a3 (b) → a4 (north) 60 s; Bob b1 (b) → b2 (front) 30 s;
+//   José j1 (front) → j2 (b) 45 s. "Unknown" is no person.
+describe('camera topology', () => {
+  let t: TestApp;
+  let f: PeopleFixture;
+  beforeAll(async () => {
+    t = await startTestApp();
+    f = await seedPeople(t.context.db.pool);
+  });
+  afterAll(() => t.close());
+
+  describe('GET /api/camera-topology/graph', () => {
+    it('aggregates every named person’s transitions into cameras and edges', async () => {
+      const res = await request(t.app).get('/api/camera-topology/graph').expect(200);
+      expect(res.body).toEqual({
+        success: true,
+        graph: {
+          nodes: [
+            { id: 'b', label: 'b', detection_count: 4, people_count: 3 },
+            { id: 'front', label: 'front', detection_count: 3, people_count: 3 },
+            { id: 'north', label: 'north', detection_count: 1, people_count: 1 },
+          ],
+          edges: [
+            {
+              from: 'front',
+              to: 'b',
+              transition_count: 2,
+              avg_time_seconds: 47.5,
+              min_time_seconds: 45,
+              max_time_seconds: 50,
+              people_count: 2,
+            },
+            {
+              from: 'b',
+              to: 'front',
+              transition_count: 1,
+              avg_time_seconds: 30,
+              min_time_seconds: 30,
+              max_time_seconds: 30,
+              people_count: 1,
+            },
+            {
+              from: 'b',
+              to: 'north',
+              transition_count: 1,
+              avg_time_seconds: 60,
+              min_time_seconds: 60,
+              max_time_seconds: 60,
+              people_count: 1,
+            },
+          ],
+          total_transitions: 4,
+          unique_people: 3,
+        },
+      });
+    });
+  });
+
+  describe('GET /api/camera-topology/person/:person_name/transitions and /path', () => {
+    it('gives a person’s transitions in time order', async () => {
+      const res = await request(t.app).get('/api/camera-topology/person/Alice/transitions').expect(200);
+      expect(res.body).toEqual({
+        success: true,
+        transitions: [
+          {
+            person_name: 'Alice',
+            from_video_id: f.videos.v1,
+            from_camera: 'front',
+            from_timestamp: 2,
+            to_video_id: f.videos.v2,
+            to_camera: 'b',
+            to_timestamp: 3,
+            time_delta_seconds: 50,
+            from_detection_id: f.ann.a2,
+            to_detection_id: f.ann.a3,
+          },
+          {
+            person_name: 'Alice',
+            from_video_id: f.videos.v2,
+            from_camera: 'b',
+            from_timestamp: 3,
+            to_video_id: f.videos.v3,
+            to_camera: 'north',
+            to_timestamp: 4,
+            time_delta_seconds: 60,
+            from_detection_id: f.ann.a3,
+            to_detection_id: f.ann.a4,
+          },
+        ],
+      });
+    });
+
+    it('finds names stored with \\u escapes (legacy JSON) and plain names', async () => {
+      const jose = await request(t.app)
+        .get(`/api/camera-topology/person/${encodeURIComponent('José')}/transitions`)
+        .expect(200);
+      expect(jose.body.transitions).toHaveLength(1);
+      expect(jose.body.transitions[0]).toMatchObject({
+        person_name: 'José',
+        from_camera: 'front',
+        to_camera: 'b',
+      });
+      const bob = await request(t.app).get('/api/camera-topology/person/Bob/transitions').expect(200);
+      expect(bob.body.transitions[0]).toMatchObject({
+        from_camera: 'b',
+        to_camera: 'front',
+        time_delta_seconds: 30,
+      });
+    });
+
+    it('joins the legacy JSON form and the plain form of one name into one sequence', async () => {
+      const pool = t.context.db.pool;
+      await pool.query(
+        `INSERT INTO annotation_tags (annotation_id, annotation_type, group_id, tag_value, created_date)
+         VALUES ($1, 'keyframe', $3, '{"person_name": "Zo\\u00e9"}', now()), ($2, 'keyframe', $3, 'Zoé', now())`,
+        [f.ann.x3, f.ann.t1, f.groups.person],
+      );
+      const res = await request(t.app)
+        .get(`/api/camera-topology/person/${encodeURIComponent('Zoé')}/transitions`)
+        .expect(200);
+      expect(res.body.transitions).toEqual([
+        expect.objectContaining({
+          from_detection_id: f.ann.x3,
+          to_detection_id: f.ann.t1,
+          to_camera: 'Plain',
+        }),
+      ]);
+      await pool.query('DELETE FROM annotation_tags WHERE annotation_id = ANY($1) AND group_id = $2', [
+        [f.ann.x3, f.ann.t1],
+        f.groups.person,
+      ]);
+    });
+
+    it('gives the path: first detection, then each transition', async () => {
+      const res = await request(t.app).get('/api/camera-topology/person/Alice/path').expect(200);
+      expect(res.body).toEqual({
+        success: true,
+        path: [
+          {
+            sequence: 0,
+            camera: 'front',
+            video_id: f.videos.v1,
+            timestamp: 2,
+            detection_id: f.ann.a2,
+            event: 'first_detection',
+          },
+          {
+            sequence: 1,
+            camera: 'b',
+            video_id: f.videos.v2,
+            timestamp: 3,
+            detection_id: f.ann.a3,
+            event: 'transition',
+            from_camera: 'front',
+            transition_time_seconds: 50,
+          },
+          {
+            sequence: 2,
+            camera: 'north',
+            video_id: f.videos.v3,
+            timestamp: 4,
+            detection_id: f.ann.a4,
+            event: 'transition',
+            from_camera: 'b',
+            transition_time_seconds: 60,
+          },
+        ],
+      });
+    });
+
+    it('answers 404 for a name no detection carries', async () => {
+      const res = await request(t.app).get('/api/camera-topology/person/Nobody/path').expect(404);
+      expect(res.body).toEqual({ success: false, error: 'Person not found: Nobody' });
+      await request(t.app).get('/api/camera-topology/person/Nobody/transitions').expect(404);
+      // a substring of a stored name is not that person (legacy LIKE matched it)
+      await request(t.app).get('/api/camera-topology/person/Ali/transitions').expect(404);
+    });
+
+    it('answers 400 for a blank name', async () => {
+      const res = await request(t.app).get('/api/camera-topology/person/%20/path').expect(400);
+      expect(res.body.error).toMatch(/person_name/);
+    });
+  });
+
+  it('documents the person and topology routes in the OpenAPI document', async () => {
+    const doc = (await request(t.app).get('/api/openapi.json').expect(200)).body;
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/person-detections',
+        '/api/person-names/recent',
+        '/api/tag-values/recent',
+        '/api/person-detections/assign-name',
+        '/api/person-detections/unassign-name',
+        '/api/camera-topology/graph',
+        '/api/camera-topology/person/{person_name}/transitions',
+        '/api/camera-topology/person/{person_name}/path',
+        '/api/camera-topology/suggest-links',
+      ]),
+    );
+    expect(doc.paths['/api/camera-topology/suggest-links'].post.requestBody).toBeDefined();
+  });
+
+  describe('POST /api/camera-topology/suggest-links', () => {
+    it('scores unassigned detections near the person’s detections like the legacy app', async () => {
+      const res = await request(t.app)
+        .post('/api/camera-topology/suggest-links')
+        .send({ person_name: 'Alice' })
+        .expect(200);
+      expect(res.body.success).toBe(true);
+      const suggestions = res.body.suggestions as Record<string, unknown>[];
+      expect(
+        suggestions.map((s) => [
+          s.related_detection_id,
+          s.unknown_detection_id,
+          Number(s.confidence).toFixed(2),
+        ]),
+      ).toEqual([
+        [f.ann.a1, f.ann.x2, '0.80'],
+        [f.ann.a2, f.ann.x2, '0.80'],
+        [f.ann.a3, f.ann.u1, '0.60'],
+        [f.ann.a3, f.ann.x1, '0.40'],
+        [f.ann.a4, f.ann.x2, '0.30'],
+      ]);
+      expect(suggestions[0]).toEqual({
+        unknown_detection_id: f.ann.x2,
+        unknown_video_id: f.videos.v2,
+        unknown_camera: 'b',
+        unknown_timestamp: 11,
+        related_detection_id: f.ann.a1,
+        related_camera: 'front',
+        time_delta_seconds: 40,
+        confidence: expect.closeTo(0.8, 10),
+        reasoning: ['Typical transition time (~48s)', 'Close in time (<1min)', 'Chronologically after'],
+      });
+      expect(suggestions[2]!.reasoning).toEqual([
+        'Reasonable transition time (~60s)',
+        'Close in time (<1min)',
+        'Chronologically after',
+      ]);
+      expect(suggestions[4]!.reasoning).toEqual(['Reverse of known transition', 'Within 3 minutes']);
+    });
+
+    it('honours the time window', async () => {
+      const res = await request(t.app)
+        .post('/api/camera-topology/suggest-links')
+        .send({ person_name: 'Alice', time_window_seconds: 35 })
+        .expect(200);
+      expect(
+        res.body.suggestions.map((s: { unknown_detection_id: number }) => s.unknown_detection_id),
+      ).toEqual([f.ann.x2, f.ann.u1, f.ann.x1]);
+    });
+
+    it('validates the body and answers 404 for an unknown person', async () => {
+      const missing = await request(t.app).post('/api/camera-topology/suggest-links').send({}).expect(400);
+      expect(missing.body.error).toMatch(/person_name required/);
+      const badWindow = await request(t.app)
+        .post('/api/camera-topology/suggest-links')
+        .send({ person_name: 'Alice', time_window_seconds: 'soon' })
+        .expect(400);
+      expect(badWindow.body.error).toMatch(/time_window_seconds/);
+      await request(t.app)
+        .post('/api/camera-topology/suggest-links')
+        .send({ person_name: 'Nobody' })
+        .expect(404);
+    });
+  });
+});

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '@groundtruth/config';
+import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
+import { applyMigrations } from '@groundtruth/db/migrations';
+import {
+  databaseUrl,
+  dropDatabase,
+  quoteIdentifier,
+  testRedisUrl,
+  uniqueRedisPrefix,
+  withAdminClient,
+} from '@groundtruth/db/testing';
+import { saveEcoeyeSettings } from '@groundtruth/domain';
+import { generateFakeEvents, startFakeEcoeye } from '@groundtruth/domain/testing/fake-ecoeye';
+import { createJobProducer, ecoeyeProcessors, startJobRunner } from '@groundtruth/jobs';
+import { createQueueBackend } from '@groundtruth/queue';
+import type { BenchFigures } from './main';
+
+const ALERTS = 10_000;
+
+/**
+ * EcoEye alert sync of 10,000 events from the local fake relay (1% malformed events, every 4th page request
+ * answered 429 and every 9th 500), run as a real `ecoeye.syncAlerts` job on BullMQ; wall time from enqueue to
+ * completion, "jobs" = alerts processed.
+ */
+export async function ecoeyeSyncBench(): Promise<BenchFigures> {
+  const adminUrl =
+    process.env.TEST_DATABASE_URL ??
+    process.env.DATABASE_URL ??
+    'postgresql://postgres@127.0.0.1:5432/postgres';
+  const name = `gt_bench_ecoeye_${randomBytes(4).toString('hex')}`;
+  const url = databaseUrl(adminUrl, name);
+  const fake = await startFakeEcoeye({
+    events: generateFakeEvents(ALERTS, { failureRate: 0.01 }),
+    rateLimitEvery: 4,
+    failEvery: 9,
+  });
+  await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
+  try {
+    await applyMigrations(url);
+    const config = loadConfig({
+      ...process.env,
+      DATABASE_URL: url,
+      REDIS_URL: process.env.REDIS_URL ?? testRedisUrl(),
+      QUEUE_PREFIX: uniqueRedisPrefix('bench-ecoeye'),
+      ECOEYE_BASE_URL: fake.url,
+      LOG_LEVEL: 'silent',
+    });
+    const db = createDatabase(databaseOptionsFromConfig(config, 'bench-ecoeye'));
+    const backend = createQueueBackend({
+      redisUrl: config.REDIS_URL,
+      databaseUrl: config.DATABASE_URL,
+      prefix: config.QUEUE_PREFIX,
+    });
+    const producer = createJobProducer(backend);
+    const runner = startJobRunner({
+      backend,
+      processors: ecoeyeProcessors({ config, db, producer }, { client: { backoffMs: 250 } }),
+      concurrency: config.WORKER_CONCURRENCY,
+    });
+    try {
+      await saveEcoeyeSettings(
+        db.prisma,
+        { apiKey: 'bench', apiSecret: 'bench' },
+        config.GROUNDTRUTH_ENCRYPTION_SECRET,
+      );
+      const queue = producer.queue('ecoeye');
+      const events = new backend.classes.QueueEvents('ecoeye', backend.connectionOptions() as never);
+      await events.waitUntilReady();
+      const started = performance.now();
+      const queued = await producer.enqueue('ecoeye.syncAlerts', {});
+      const job = (await queue.getJob(queued.id))!;
+      const result = (await job.waitUntilFinished(events, 120_000)) as {
+        total_synced: number;
+        failed: number;
+      };
+      const wallMs = performance.now() - started;
+      await events.close();
+      const rows = Number((await db.pool.query('SELECT count(*) AS n FROM ecoeye_alerts')).rows[0].n);
+      const expected = ALERTS - ALERTS / 100;
+      if (result.total_synced !== expected || rows !== expected) {
+        throw new Error(`synced ${result.total_synced} (rows ${rows}) of ${expected} valid alerts`);
+      }
+      return {
+        name:
+          `EcoEye alert sync (${ALERTS} alerts, ${result.failed} malformed, ` +
+          `${fake.counts.rateLimited} × 429, ${fake.counts.failed} × 500, ${fake.counts.events} page requests)`,
+        wallMs,
+        jobs: ALERTS,
+        goalMs: 30_000,
+      };
+    } finally {
+      await runner.close();
+      await producer.close();
+      await backend.close();
+      await db.close();
+    }
+  } finally {
+    await fake.close();
+    await dropDatabase(adminUrl, name);
+  }
+}

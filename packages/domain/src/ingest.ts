@@ -1,0 +1,400 @@
+import { execFile, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { PrismaClient } from '@groundtruth/db';
+
+/** Video ingest (api.md §3.1 routes 4–7, jobs.md "Video ingest"): files on disk, metadata, thumbnails, rows. */
+
+export const VIDEO_EXTENSIONS = ['mp4', 'avi', 'mov', 'mkv', 'webm'] as const;
+
+export interface VideoMetadata {
+  duration: number | null;
+  width: number | null;
+  height: number | null;
+  /** BIGINT column: files over 2 GiB exist. */
+  fileSize: bigint | null;
+}
+
+interface ExecResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The executable was not found on PATH. */
+  missing: boolean;
+  timedOut: boolean;
+}
+
+function run(command: string, args: string[], timeoutMs: number): Promise<ExecResult> {
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      args,
+      { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGKILL' },
+      (error, stdout, stderr) => {
+        const code = (error as NodeJS.ErrnoException | null)?.code;
+        resolve({
+          code: error ? (typeof code === 'number' ? code : 1) : 0,
+          stdout: String(stdout),
+          stderr: String(stderr),
+          missing: code === 'ENOENT',
+          timedOut: Boolean(error && (error as { killed?: boolean }).killed),
+        });
+      },
+    );
+  });
+}
+
+const availability = new Map<string, Promise<boolean>>();
+
+/** Whether a CLI tool (ffmpeg, ffprobe, or yt-dlp by name or path) runs; checked once per process. */
+export function toolAvailable(tool: string): Promise<boolean> {
+  let known = availability.get(tool);
+  if (!known) {
+    const flag = path.basename(tool).startsWith('ff') ? '-version' : '--version';
+    known = run(tool, [flag], 10_000).then((result) => !result.missing && result.code === 0);
+    availability.set(tool, known);
+  }
+  return known;
+}
+
+/** Duration, size and dimensions from ffprobe; nulls for whatever cannot be read (size always from the file). */
+export async function probeVideo(filePath: string): Promise<VideoMetadata> {
+  const fileSize = await stat(filePath).then(
+    (info) => BigInt(info.size),
+    () => null,
+  );
+  const result = await run(
+    'ffprobe',
+    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', filePath],
+    60_000,
+  );
+  const metadata: VideoMetadata = { duration: null, width: null, height: null, fileSize };
+  if (result.code !== 0) return metadata;
+  try {
+    const parsed = JSON.parse(result.stdout) as {
+      format?: { duration?: string };
+      streams?: { codec_type?: string; width?: number; height?: number }[];
+    };
+    const duration = Number(parsed.format?.duration);
+    if (Number.isFinite(duration)) metadata.duration = duration;
+    const video = parsed.streams?.find((stream) => stream.codec_type === 'video');
+    if (video?.width) metadata.width = video.width;
+    if (video?.height) metadata.height = video.height;
+  } catch {
+    // unreadable probe output: keep the nulls
+  }
+  return metadata;
+}
+
+/**
+ * Writes `<thumbnailsDir>/<video stem>.jpg` from the frame at 1 s (the first frame for shorter videos), via a temp
+ * file and rename. Returns the absolute path, or null when ffmpeg fails or is missing.
+ */
+export async function createThumbnail(videoPath: string, thumbnailsDir: string): Promise<string | null> {
+  const dir = path.resolve(thumbnailsDir);
+  await mkdir(dir, { recursive: true });
+  const target = path.join(dir, `${path.parse(videoPath).name}.jpg`);
+  const temp = `${target}.${randomBytes(4).toString('hex')}.tmp.jpg`;
+  for (const at of ['1', '0']) {
+    const result = await run(
+      'ffmpeg',
+      ['-y', '-v', 'error', '-ss', at, '-i', videoPath, '-frames:v', '1', '-vf', 'scale=320:-2', temp],
+      60_000,
+    );
+    const written = await stat(temp).then(
+      (info) => info.size > 0,
+      () => false,
+    );
+    if (result.code === 0 && written) {
+      await rename(temp, target);
+      return target;
+    }
+  }
+  await rm(temp, { force: true });
+  return null;
+}
+
+/** Werkzeug's secure_filename: ASCII only, spaces to `_`, no path parts, no leading dots. */
+export function secureFilename(name: string): string {
+  const ascii = name.normalize('NFKD').replace(/[^\x20-\x7e]/g, '');
+  const flat = ascii.split(/[/\\]/).join(' ');
+  return flat
+    .trim()
+    .split(/\s+/)
+    .join('_')
+    .replace(/[^A-Za-z0-9_.-]/g, '')
+    .replace(/^[._]+|[._]+$/g, '');
+}
+
+/** The extension (lower case, no dot) when it is an accepted video type, else null. */
+export function videoExtension(name: string): (typeof VIDEO_EXTENSIONS)[number] | null {
+  const extension = path.extname(name).slice(1).toLowerCase();
+  return (VIDEO_EXTENSIONS as readonly string[]).includes(extension)
+    ? (extension as (typeof VIDEO_EXTENSIONS)[number])
+    : null;
+}
+
+/** Moves `source` to `<dir>/<name>`, inserting `_1`, `_2`, … before the extension while the name is taken. */
+export async function moveToUniqueName(source: string, dir: string, name: string): Promise<string> {
+  const { name: stem, ext } = path.parse(name);
+  for (let counter = 0; counter < 10_000; counter += 1) {
+    const candidate = counter === 0 ? name : `${stem}_${counter}${ext}`;
+    const target = path.join(dir, candidate);
+    const taken = await stat(target).then(
+      () => true,
+      () => false,
+    );
+    if (!taken) {
+      await rename(source, target);
+      return candidate;
+    }
+  }
+  throw new Error(`No free file name for ${name}`);
+}
+
+export interface NewVideo {
+  filename: string;
+  originalUrl?: string | null;
+  title?: string | null;
+  notes?: string | null;
+  metadata: VideoMetadata;
+  thumbnailPath: string | null;
+}
+
+/**
+ * Inserts the videos row of a stored file, or refreshes it when a row with that filename already exists: the
+ * filename is unique, so registering the same file twice (a retried job) never makes a second row.
+ */
+export async function registerVideo(prisma: PrismaClient, video: NewVideo): Promise<number> {
+  const fields = {
+    originalUrl: video.originalUrl ?? null,
+    title: video.title ?? null,
+    notes: video.notes ?? null,
+    duration: video.metadata.duration,
+    width: video.metadata.width,
+    height: video.metadata.height,
+    fileSize: video.metadata.fileSize,
+    thumbnailPath: video.thumbnailPath,
+  };
+  const row = await prisma.video.upsert({
+    where: { filename: video.filename },
+    create: { filename: video.filename, ...fields },
+    update: fields,
+    select: { id: true },
+  });
+  return row.id;
+}
+
+export interface StreamDownloadOptions {
+  signal?: AbortSignal;
+  /** Called with the bytes written so far. */
+  onBytes?: (bytes: number) => void;
+}
+
+/**
+ * Streams a web response body into `target` through a temp file in the same folder and an atomic rename, so a
+ * crash mid-download never leaves a partial file under the final name.
+ */
+export async function streamToFile(
+  body: WebReadableStream<Uint8Array> | ReadableStream<Uint8Array>,
+  target: string,
+  options: StreamDownloadOptions = {},
+): Promise<void> {
+  await mkdir(path.dirname(target), { recursive: true });
+  const temp = `${target}.part-${process.pid}-${randomBytes(4).toString('hex')}`;
+  let bytes = 0;
+  const source = Readable.fromWeb(body as WebReadableStream<Uint8Array>);
+  source.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    options.onBytes?.(bytes);
+  });
+  try {
+    await pipeline(source, createWriteStream(temp), { signal: options.signal });
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// URL downloads (yt-dlp)
+
+const TRACKING_PARAMS = new Set([
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+  'fbclid',
+  'gclid',
+  'msclkid',
+  '_ga',
+  'mc_cid',
+  'mc_eid',
+  'ref',
+  'referrer',
+  'source',
+  'campaign',
+]);
+
+/**
+ * The legacy duplicate key of a URL: tracking parameters and fragment dropped, youtube.com reduced to `v`,
+ * youtu.be/<id> → youtube.com/watch?v=<id>, lower-cased. Unlike the legacy app, both YouTube forms are
+ * lower-cased alike, so they match each other (api.md §9 #31).
+ */
+export function normalizeVideoUrl(input: string): string {
+  const raw = /^[a-z][a-z0-9+.-]*:\/\//i.test(input.trim()) ? input.trim() : `https://${input.trim()}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return input.trim().toLowerCase();
+  }
+  const host = url.hostname.toLowerCase().replace(/^www\./, '');
+  if (host === 'youtu.be') {
+    const id = url.pathname.slice(1).split('/')[0] ?? '';
+    return `https://www.youtube.com/watch?v=${id}`.toLowerCase();
+  }
+  url.hash = '';
+  if (host.endsWith('youtube.com')) {
+    const v = url.searchParams.get('v');
+    url.search = v ? `?v=${encodeURIComponent(v)}` : '';
+  } else {
+    for (const key of [...url.searchParams.keys()]) {
+      if (TRACKING_PARAMS.has(key.toLowerCase())) url.searchParams.delete(key);
+    }
+  }
+  return url.toString().toLowerCase();
+}
+
+/** BullMQ-safe deterministic id of a URL download: the same normalised URL is one job. */
+export function urlDownloadJobId(normalizedUrl: string): string {
+  return `url-${createHash('sha256').update(normalizedUrl).digest('hex').slice(0, 32)}`;
+}
+
+/** The newest video already registered for a URL (normalised comparison over the newest 10 000 rows). */
+export async function findVideoByUrl(prisma: PrismaClient, url: string): Promise<number | null> {
+  const wanted = normalizeVideoUrl(url);
+  const rows = await prisma.video.findMany({
+    where: { originalUrl: { not: null } },
+    select: { id: true, originalUrl: true },
+    orderBy: { id: 'desc' },
+    take: 10_000,
+  });
+  return rows.find((row) => row.originalUrl && normalizeVideoUrl(row.originalUrl) === wanted)?.id ?? null;
+}
+
+export class ToolMissingError extends Error {
+  constructor(readonly tool: string) {
+    super(`${tool} is not installed on the server`);
+    this.name = 'ToolMissingError';
+  }
+}
+
+export interface UrlVideoInfo {
+  title: string | null;
+  duration: number | null;
+  width: number | null;
+  height: number | null;
+  file_size: number | null;
+  uploader: string | null;
+  thumbnail: string | null;
+  description: string | null;
+}
+
+/** `yt-dlp --dump-json --no-playlist` (30 s): the fields route 6 returns. */
+export async function fetchUrlVideoInfo(
+  url: string,
+  ytDlp = 'yt-dlp',
+): Promise<{ ok: true; info: UrlVideoInfo } | { ok: false; error: string }> {
+  if (!(await toolAvailable(ytDlp))) throw new ToolMissingError('yt-dlp');
+  const result = await run(ytDlp, ['--dump-json', '--no-playlist', url], 30_000);
+  if (result.timedOut) return { ok: false, error: 'Request timeout' };
+  if (result.code !== 0) return { ok: false, error: result.stderr.trim() || `yt-dlp exited ${result.code}` };
+  try {
+    const data = JSON.parse(result.stdout) as Record<string, unknown>;
+    const num = (value: unknown) => (typeof value === 'number' ? value : null);
+    const str = (value: unknown) => (typeof value === 'string' ? value : null);
+    return {
+      ok: true,
+      info: {
+        title: str(data.title),
+        duration: num(data.duration),
+        width: num(data.width),
+        height: num(data.height),
+        file_size: num(data.filesize) ?? num(data.filesize_approx),
+        uploader: str(data.uploader),
+        thumbnail: str(data.thumbnail),
+        description: str(data.description)?.slice(0, 500) ?? null,
+      },
+    };
+  } catch (error) {
+    return { ok: false, error: `Error: ${(error as Error).message}` };
+  }
+}
+
+export interface IngestDirs {
+  downloadsDir: string;
+  thumbnailsDir: string;
+  /** The yt-dlp executable (YT_DLP_PATH). */
+  ytDlp?: string;
+}
+
+/**
+ * Downloads a URL with yt-dlp into the downloads folder (10 min), then probes it, writes its thumbnail and
+ * registers the videos row. Re-running for a URL whose file already exists re-registers the same row.
+ */
+export async function downloadUrlVideo(
+  prisma: PrismaClient,
+  url: string,
+  dirs: IngestDirs,
+  signal?: AbortSignal,
+): Promise<{ videoId: number; filename: string }> {
+  const ytDlp = dirs.ytDlp ?? 'yt-dlp';
+  if (!(await toolAvailable(ytDlp))) throw new ToolMissingError('yt-dlp');
+  const downloads = path.resolve(dirs.downloadsDir);
+  await mkdir(downloads, { recursive: true });
+  const args = [
+    '-f',
+    'bestvideo[ext=mp4]+bestaudio[ext=m4a]/best[ext=mp4]/best',
+    '--merge-output-format',
+    'mp4',
+    '--no-playlist',
+    '--no-simulate',
+    '--restrict-filenames',
+    '-o',
+    path.join(downloads, '%(title)s_%(id)s.%(ext)s'),
+    '--print',
+    'after_move:filepath',
+    '--print',
+    'title',
+    url,
+  ];
+  const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>(
+    (resolve, reject) => {
+      const child = spawn(ytDlp, args, { signal, timeout: 600_000, killSignal: 'SIGKILL' });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (exitCode) => resolve({ stdout: out, stderr: err, code: exitCode }));
+    },
+  );
+  if (code !== 0) throw new Error(`yt-dlp failed: ${stderr.trim().split('\n').pop() ?? code}`);
+  const lines = stdout.trim().split('\n');
+  const title = lines.find((line) => !line.startsWith(downloads)) ?? null;
+  const filePath = lines.find((line) => line.startsWith(downloads));
+  if (!filePath) throw new Error('yt-dlp did not report the downloaded file');
+  const metadata = await probeVideo(filePath);
+  const thumbnailPath = await createThumbnail(filePath, dirs.thumbnailsDir);
+  const filename = path.basename(filePath);
+  const videoId = await registerVideo(prisma, { filename, originalUrl: url, title, metadata, thumbnailPath });
+  return { videoId, filename };
+}

@@ -1,0 +1,143 @@
+import { UnrecoverableError, WaitingError, type Job, type Worker, type WorkerOptions } from 'bullmq';
+import { ZodError, type z } from 'zod';
+import type { QueueBackend } from '@groundtruth/queue';
+import type { JobContext, JobDefinition } from './define';
+
+export { PermanentJobError, type JobContext } from './define';
+import { jobRegistry, type JobKey, type JobRegistry, type JobResult } from './registry';
+
+export type JobProcessor<K extends JobKey> = (
+  data: z.output<JobRegistry[K]['data']>,
+  context: JobContext,
+) => Promise<JobResult<K>>;
+
+/** Processors by registry key; the worker passes every one it has (each area exports a factory of some). */
+export type JobProcessors = { [K in JobKey]?: JobProcessor<K> };
+
+export interface RunnerLogger {
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+  error(object: object, message?: string): void;
+}
+
+export interface JobRunnerOptions {
+  backend: QueueBackend;
+  processors: JobProcessors;
+  /** Jobs each queue's worker runs at once (WORKER_CONCURRENCY). */
+  concurrency?: number;
+  logger?: RunnerLogger;
+  /** On close: how long active jobs may take to finish before they are aborted and handed back. */
+  shutdownGraceMs?: number;
+  /** Extra BullMQ worker options (lockDuration, stalledInterval, …), mostly for tests. */
+  workerOptions?: Partial<WorkerOptions>;
+  /** For tests of the mechanics; the app always uses `jobRegistry`. */
+  registry?: Record<string, JobDefinition>;
+}
+
+export interface JobRunner {
+  workers: Worker[];
+  /** Stop taking jobs; let active ones finish within the grace time, then abort them and put them back in wait. */
+  close(): Promise<void>;
+}
+
+const silentLogger: RunnerLogger = { info() {}, warn() {}, error() {} };
+
+function describeZodError(error: ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+}
+
+/** Starts one BullMQ worker per queue that has processors; each job's data and result pass its zod contract. */
+export function startJobRunner(options: JobRunnerOptions): JobRunner {
+  const logger = options.logger ?? silentLogger;
+  const definitions: Record<string, JobDefinition> = options.registry ?? jobRegistry;
+  const byQueue = new Map<string, Map<string, { key: string; definition: JobDefinition }>>();
+  for (const key of Object.keys(options.processors)) {
+    const definition = definitions[key];
+    if (!definition) throw new Error(`Processor for unknown job "${key}"`);
+    const names = byQueue.get(definition.queue) ?? new Map();
+    names.set(definition.name, { key, definition });
+    byQueue.set(definition.queue, names);
+  }
+  const processors = options.processors as Record<
+    string,
+    (data: unknown, context: JobContext) => Promise<unknown>
+  >;
+  let stopping = false;
+
+  const workers = [...byQueue].map(([queueName, names]) => {
+    const process = async (job: Job, token?: string, signal?: AbortSignal): Promise<unknown> => {
+      const entry = names.get(job.name);
+      if (!entry) throw new UnrecoverableError(`No processor for job "${job.name}" on queue "${queueName}"`);
+      const parsed = entry.definition.data.safeParse(job.data);
+      if (!parsed.success) {
+        throw new UnrecoverableError(`Invalid data for ${entry.key}: ${describeZodError(parsed.error)}`);
+      }
+      const context: JobContext = {
+        jobId: String(job.id),
+        attempt: job.attemptsMade + 1,
+        signal: signal ?? new AbortController().signal,
+        progress: (value) => job.updateProgress(value),
+        log: async (message) => {
+          await job.log(message);
+        },
+      };
+      let result: unknown;
+      try {
+        result = await processors[entry.key]!(parsed.data, context);
+      } catch (error) {
+        if (stopping && context.signal.aborted && token) {
+          // Hand the job back without spending an attempt; another worker (or this one, restarted) runs it.
+          await job.moveToWait(token);
+          throw new WaitingError();
+        }
+        if (error instanceof ZodError) throw new UnrecoverableError(describeZodError(error));
+        throw error;
+      }
+      const checked = entry.definition.result.safeParse(result);
+      if (!checked.success) {
+        throw new UnrecoverableError(`Invalid result of ${entry.key}: ${describeZodError(checked.error)}`);
+      }
+      return checked.data;
+    };
+    const worker = new options.backend.classes.Worker(queueName, process, {
+      ...(options.backend.connectionOptions() as object),
+      concurrency: options.concurrency ?? 1,
+      ...options.workerOptions,
+    } as WorkerOptions);
+    worker.on('failed', (job, error) => {
+      logger.warn({ queue: queueName, job: job?.name, id: job?.id, err: error.message }, 'job failed');
+    });
+    worker.on('error', (error) => logger.error({ queue: queueName, err: error.message }, 'worker error'));
+    return worker;
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    workers,
+    close() {
+      closing ??= (async () => {
+        stopping = true;
+        const graceMs = options.shutdownGraceMs ?? 25_000;
+        await Promise.all(
+          workers.map(async (worker) => {
+            let timer: NodeJS.Timeout | undefined;
+            const finished = worker.close();
+            const timedOut = await Promise.race([
+              finished.then(() => false),
+              new Promise<boolean>((resolve) => {
+                timer = setTimeout(() => resolve(true), graceMs);
+              }),
+            ]);
+            clearTimeout(timer);
+            if (timedOut) {
+              logger.warn({ queue: worker.name }, 'active jobs did not finish in time: handing them back');
+              worker.cancelAllJobs('worker shutting down');
+              await finished;
+            }
+          }),
+        );
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,247 @@
+/**
+ * pnpm bench:migrate [scale]: a synthetic legacy file (~1M rows at scale 1, with the legacy quirks), then the
+ * migrator with each writer, pgloader and a raw COPY floor of the same data, each timed; prints a table.
+ * PostgreSQL: BENCH_DATABASE_URL / TEST_DATABASE_URL / DATABASE_URL (a user that may create databases).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { createDatabase, tableMetadata } from '@groundtruth/db';
+import { applyMigrations } from '@groundtruth/db/migrations';
+import { generateLegacyFile, quoteIdent, readTargetSchema, targetChecksum } from '../src';
+
+const scale = Number(process.argv[2] ?? 1);
+const adminUrl =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  process.env.DATABASE_URL ??
+  'postgresql://postgres@127.0.0.1:5432/postgres';
+const repoRoot = path.resolve(__dirname, '../../..');
+const prefix = `gt_bench_${process.pid}`;
+
+function dbUrl(name: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function freshDatabase(name: string, template?: string): Promise<string> {
+  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
+  return dbUrl(name);
+}
+
+interface Timing {
+  seconds: number;
+  peakRssMb: number | null;
+  ok: boolean;
+  note?: string;
+}
+
+/** Runs a command under /usr/bin/time -v (when present) for its wall time and peak RSS. */
+function timed(command: string, args: string[], timeoutMs: number, cwd?: string): Promise<Timing> {
+  const useTime = existsSync('/usr/bin/time');
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(useTime ? '/usr/bin/time' : command, useTime ? ['-v', command, ...args] : args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd,
+    });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+      const ok = code === 0;
+      if (!ok)
+        process.stderr.write(
+          `${command} failed (${signal ?? code}):\n${stdout.slice(-2000)}\n${stderr.slice(-3000)}\n`,
+        );
+      resolve({
+        seconds: (performance.now() - started) / 1000,
+        peakRssMb: rss ? Math.round(Number(rss[1]) / 1024) : null,
+        ok,
+        note: signal ? `killed after ${timeoutMs / 1000}s` : ok ? undefined : `exit ${code}`,
+      });
+    });
+  });
+}
+
+function ensurePgloader(): string | null {
+  const which = spawnSync('which', ['pgloader'], { encoding: 'utf8' });
+  if (which.status === 0) return which.stdout.trim();
+  console.log('pgloader is not installed: installing it with apt-get (Debian package pgloader)...');
+  const install = () =>
+    spawnSync('apt-get', ['install', '-y', 'pgloader'], { stdio: 'inherit' }).status === 0;
+  if (!install()) {
+    spawnSync('apt-get', ['update'], { stdio: 'inherit' });
+    if (!install()) {
+      console.log('pgloader could not be installed; its figures are left out.');
+      return null;
+    }
+  }
+  return spawnSync('which', ['pgloader'], { encoding: 'utf8' }).stdout.trim() || null;
+}
+
+/** COPY of the migrated rows into a fresh migrated database: the floor any loader of the same data meets. */
+async function copyFloor(fromUrl: string, toUrl: string): Promise<number> {
+  const from = createDatabase({
+    url: fromUrl,
+    poolMax: 2,
+    connectTimeoutMs: 5000,
+    idleTimeoutMs: 1000,
+    statementTimeoutMs: 0,
+    statementCacheSize: 0,
+    applicationName: 'bench',
+  });
+  const tables = await readTargetSchema(from.pool, tableMetadata(from.prisma));
+  const dumps: { table: string; data: Buffer[] }[] = [];
+  for (const table of tables) {
+    const client = await from.pool.connect();
+    const data: Buffer[] = [];
+    for await (const chunk of client.query(
+      copyTo(`COPY ${quoteIdent(table.table)} TO STDOUT`),
+    ) as AsyncIterable<Buffer>)
+      data.push(chunk);
+    client.release();
+    dumps.push({ table: table.table, data });
+  }
+  await from.close();
+  const client = new pg.Client({ connectionString: toUrl });
+  await client.connect();
+  const started = performance.now();
+  for (const dump of dumps) {
+    const stream = client.query(copyFrom(`COPY ${quoteIdent(dump.table)} FROM STDIN`));
+    await new Promise<void>((resolve, reject) => {
+      stream.on('finish', resolve);
+      stream.on('error', reject);
+      for (const chunk of dump.data) stream.write(chunk);
+      stream.end();
+    });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await client.end();
+  return seconds;
+}
+
+async function targetsIdentical(aUrl: string, bUrl: string): Promise<string> {
+  const a = createDatabase({
+    url: aUrl,
+    poolMax: 2,
+    connectTimeoutMs: 5000,
+    idleTimeoutMs: 1000,
+    statementTimeoutMs: 0,
+    statementCacheSize: 0,
+    applicationName: 'bench',
+  });
+  const b = createDatabase({
+    url: bUrl,
+    poolMax: 2,
+    connectTimeoutMs: 5000,
+    idleTimeoutMs: 1000,
+    statementTimeoutMs: 0,
+    statementCacheSize: 0,
+    applicationName: 'bench',
+  });
+  try {
+    const tables = await readTargetSchema(a.pool, tableMetadata(a.prisma));
+    const differing: string[] = [];
+    for (const table of tables) {
+      const [x, y] = await Promise.all([
+        targetChecksum(a.pool, table.table, table.columns),
+        targetChecksum(b.pool, table.table, table.columns),
+      ]);
+      if (x.rows !== y.rows || x.hash !== y.hash) differing.push(table.table);
+    }
+    const quarantine = `SELECT table_name, legacy_rowid, reason, row_data::text FROM _migrator_quarantine ORDER BY table_name, legacy_rowid`;
+    const [qa, qb] = await Promise.all([a.pool.query(quarantine), b.pool.query(quarantine)]);
+    if (JSON.stringify(qa.rows) !== JSON.stringify(qb.rows)) differing.push('_migrator_quarantine');
+    return differing.length === 0 ? 'identical' : `DIFFER: ${differing.join(', ')}`;
+  } finally {
+    await a.close();
+    await b.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const file = path.join(os.tmpdir(), `gt-bench-scale-${scale}.db`);
+  let started = performance.now();
+  const generated = generateLegacyFile(file, { scale });
+  console.log(
+    `generated ${file}: ${generated.rows} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  const template = `${prefix}_template`;
+  await applyMigrations(await freshDatabase(template));
+  const appDir = path.join(repoRoot, 'apps/migrator');
+  const results: { name: string; timing: Timing; rows: number }[] = [];
+  const targets: Record<string, string> = {};
+  for (const writer of ['copy', 'createMany']) {
+    const url = await freshDatabase(`${prefix}_${writer.toLowerCase()}`, template);
+    targets[writer] = url;
+    console.log(`migrator --writer ${writer} ...`);
+    const timing = await timed(
+      process.execPath,
+      ['--import', 'tsx', 'src/main.ts', file, '--database-url', url, '--writer', writer],
+      3_600_000,
+      appDir,
+    );
+    results.push({ name: `migrator --writer ${writer}`, timing, rows: generated.rows });
+  }
+  const pgloader = ensurePgloader();
+  if (pgloader) {
+    const url = await freshDatabase(`${prefix}_pgloader`);
+    console.log('pgloader (its defaults) ...');
+    const timing = await timed(pgloader, [`sqlite://${file}`, url], 1_800_000);
+    results.push({ name: 'pgloader', timing, rows: generated.rows });
+  }
+  console.log('raw COPY floor ...');
+  started = performance.now();
+  const floorSeconds = await copyFloor(targets.copy!, await freshDatabase(`${prefix}_floor`, template));
+  results.push({
+    name: 'COPY floor (same rows, no conversion)',
+    timing: { seconds: floorSeconds, peakRssMb: null, ok: true },
+    rows: generated.rows,
+  });
+  const identical = await targetsIdentical(targets.copy!, targets.createMany!);
+
+  const pgloaderSeconds = results.find((r) => r.name === 'pgloader' && r.timing.ok)?.timing.seconds;
+  const header = ['run', 'wall s', 'rows/s', 'peak RSS MB', 'x pgloader', 'x COPY floor', 'note'];
+  const rows = results.map(({ name, timing, rows: count }) => [
+    name,
+    timing.seconds.toFixed(1),
+    String(Math.round(count / timing.seconds)),
+    timing.peakRssMb === null ? '-' : String(timing.peakRssMb),
+    pgloaderSeconds ? (timing.seconds / pgloaderSeconds).toFixed(2) : '-',
+    (timing.seconds / floorSeconds).toFixed(2),
+    timing.ok ? '' : (timing.note ?? 'failed'),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 || i === 6 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(`\nscale ${scale}: ${generated.rows} legacy rows, ${os.cpus().length} CPUs`);
+  console.log([line(header), ...rows.map(line)].join('\n'));
+  console.log(`createMany target vs copy target: ${identical}`);
+  for (const name of ['template', 'copy', 'createmany', 'pgloader', 'floor'])
+    await admin(`DROP DATABASE IF EXISTS ${prefix}_${name} WITH (FORCE)`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

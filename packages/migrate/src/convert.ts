@@ -1,0 +1,218 @@
+import { isUtf8 } from 'node:buffer';
+import type { ScalarType } from '@groundtruth/db';
+import { ConversionError } from './errors';
+
+/** A raw value as better-sqlite3 returns it with safeIntegers (TEXT/JSON columns are read as BLOB bytes). */
+export type RawValue = bigint | number | string | Buffer | null;
+
+/**
+ * A converted value, in the form both writers and the checksum share: Int/Float → number, BigInt → bigint,
+ * String → string, Boolean → boolean, DateTime → 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC wall-clock, microseconds),
+ * Json → the legacy JSON text (validated; PostgreSQL stores it as JSONB).
+ */
+export type Value = bigint | number | string | boolean | null;
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const INTEGER_TEXT = /^\s*([+-]?\d+)(?:\.0*)?\s*$/;
+const NUMBER_TEXT = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
+function describe(raw: RawValue): string {
+  if (Buffer.isBuffer(raw)) return `<${raw.length} bytes>`;
+  const text = typeof raw === 'string' ? JSON.stringify(raw) : String(raw);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function fail(type: string, raw: RawValue, why = ''): never {
+  throw new ConversionError(`not a valid ${type}${why ? ` (${why})` : ''}: ${describe(raw)}`);
+}
+
+/** Text of a TEXT/BLOB value; invalid UTF-8 and NUL bytes (PostgreSQL text cannot hold them) are refused. */
+export function decodeText(raw: Buffer | string, type = 'text'): string {
+  if (typeof raw === 'string') {
+    if (raw.includes('\0')) fail(type, raw, 'contains a NUL character');
+    return raw;
+  }
+  if (!isUtf8(raw)) fail(type, raw, 'invalid UTF-8');
+  if (raw.includes(0)) fail(type, raw, 'contains a NUL byte');
+  return raw.toString('utf8');
+}
+
+function toBigInteger(raw: RawValue, type: string): bigint {
+  if (typeof raw === 'bigint') return raw;
+  if (typeof raw === 'number') {
+    if (!Number.isInteger(raw)) fail(type, raw, 'has a fraction');
+    return BigInt(raw);
+  }
+  if (raw === null) return fail(type, raw);
+  const text = decodeText(raw, type);
+  const match = INTEGER_TEXT.exec(text);
+  if (!match?.[1]) return fail(type, text);
+  return BigInt(match[1]);
+}
+
+export function convertInt(raw: RawValue): number {
+  const value = toBigInteger(raw, 'integer');
+  if (value < INT32_MIN || value > INT32_MAX) fail('integer', raw, 'out of 32-bit range');
+  return Number(value);
+}
+
+export function convertBigInt(raw: RawValue): bigint {
+  const value = toBigInteger(raw, 'bigint');
+  if (value < INT64_MIN || value > INT64_MAX) fail('bigint', raw, 'out of 64-bit range');
+  return value;
+}
+
+export function convertFloat(raw: RawValue): number {
+  if (typeof raw === 'number') {
+    if (!Number.isFinite(raw)) fail('float', raw);
+    return raw;
+  }
+  if (typeof raw === 'bigint') {
+    const value = Number(raw);
+    if (BigInt(value) !== raw) fail('float', raw, 'not exactly representable');
+    return value;
+  }
+  if (raw === null) return fail('float', raw);
+  const text = decodeText(raw, 'float');
+  if (!NUMBER_TEXT.test(text)) fail('float', text);
+  const value = Number(text);
+  if (!Number.isFinite(value)) fail('float', text);
+  return value;
+}
+
+export function convertBoolean(raw: RawValue): boolean {
+  if (raw === 0 || raw === 0n) return false;
+  if (raw === 1 || raw === 1n) return true;
+  if (typeof raw === 'string' || Buffer.isBuffer(raw)) {
+    const text = decodeText(raw, 'flag').trim().toLowerCase();
+    if (text === '0' || text === 'false') return false;
+    if (text === '1' || text === 'true') return true;
+  }
+  return fail('flag (0/1/true/false)', raw);
+}
+
+export function convertString(raw: RawValue): string {
+  if (raw === null) return fail('text', raw);
+  if (typeof raw === 'bigint' || typeof raw === 'number') return String(raw);
+  return decodeText(raw);
+}
+
+const TIMESTAMP_TEXT =
+  /^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?\s*$/i;
+/** SQLite's CURRENT_TIMESTAMP form, by far the most common: checked without building a Date. */
+const PLAIN_TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/;
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function plainTimestampValid(text: string): boolean {
+  const year = Number(text.slice(0, 4));
+  const month = Number(text.slice(5, 7));
+  const day = Number(text.slice(8, 10));
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]!) return false;
+  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return false;
+  return (
+    Number(text.slice(11, 13)) < 24 && Number(text.slice(14, 16)) < 60 && Number(text.slice(17, 19)) < 60
+  );
+}
+const EPOCH_MS_THRESHOLD = 1e11; // epoch seconds reach 1e11 only in the year 5138
+
+function pad(value: number, width = 2): string {
+  return String(value).padStart(width, '0');
+}
+
+function formatUtc(epochMs: number, micros: number): string {
+  const date = new Date(epochMs);
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1 || date.getUTCFullYear() > 9999) {
+    throw new ConversionError(`timestamp out of range: ${epochMs}`);
+  }
+  return (
+    `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
+    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(micros, 6)}`
+  );
+}
+
+function fromEpoch(seconds: number, raw: RawValue): string {
+  if (!Number.isFinite(seconds)) fail('timestamp', raw);
+  const totalMicros = Math.round(Math.abs(seconds) >= EPOCH_MS_THRESHOLD ? seconds * 1e3 : seconds * 1e6);
+  const micros = ((totalMicros % 1_000_000) + 1_000_000) % 1_000_000;
+  return formatUtc((totalMicros - micros) / 1000, micros);
+}
+
+/**
+ * Any timestamp form the legacy files hold → UTC wall-clock 'YYYY-MM-DD HH:MM:SS.ffffff'. Values without a zone
+ * are UTC already (SQLite's CURRENT_TIMESTAMP); values with a zone are converted; numbers are epoch seconds, or
+ * milliseconds when too large to be seconds. More than microsecond precision is refused, not rounded.
+ */
+export function convertDateTime(raw: RawValue): string {
+  if (typeof raw === 'string' && PLAIN_TIMESTAMP.test(raw) && plainTimestampValid(raw))
+    return `${raw}.000000`;
+  if (typeof raw === 'number') return fromEpoch(raw, raw);
+  if (typeof raw === 'bigint') return fromEpoch(Number(raw), raw);
+  if (raw === null) return fail('timestamp', raw);
+  const text = decodeText(raw, 'timestamp');
+  if (NUMBER_TEXT.test(text)) return fromEpoch(Number(text), text);
+  const match = TIMESTAMP_TEXT.exec(text);
+  if (!match) return fail('timestamp', text);
+  const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone] = match;
+  if (fraction.length > 6) fail('timestamp', text, 'more than microsecond precision');
+  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as number[];
+  const local = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!);
+  const check = new Date(local);
+  if (
+    check.getUTCMonth() !== month! - 1 ||
+    check.getUTCDate() !== day! ||
+    hour! > 23 ||
+    minute! > 59 ||
+    second! > 59 ||
+    year! < 1
+  ) {
+    fail('timestamp', text, 'no such date or time');
+  }
+  let offsetMinutes = 0;
+  if (zone && zone.toUpperCase() !== 'Z') {
+    const digits = zone.slice(1).replace(':', '');
+    offsetMinutes =
+      (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0')) * (zone[0] === '-' ? -1 : 1);
+  }
+  // Date.UTC maps years 0–99 to 1900+; build from epoch arithmetic instead for those.
+  const epochMs = year! < 100 ? new Date(local).setUTCFullYear(year!) : local;
+  return formatUtc(epochMs - offsetMinutes * 60_000, Number(fraction.padEnd(6, '0')));
+}
+
+/** JSON text kept verbatim once it parses; JSONB cannot hold \u0000. */
+export function convertJson(raw: RawValue): string {
+  if (raw === null) return fail('JSON', raw);
+  const text = typeof raw === 'bigint' || typeof raw === 'number' ? String(raw) : decodeText(raw, 'JSON');
+  try {
+    JSON.parse(text);
+  } catch {
+    fail('JSON', text, 'does not parse');
+  }
+  if (/\\u0000/i.test(text)) fail('JSON', text, 'contains \\u0000');
+  return text;
+}
+
+const converters: Record<ScalarType, (raw: RawValue) => Value> = {
+  Int: convertInt,
+  BigInt: convertBigInt,
+  Float: convertFloat,
+  Decimal: convertFloat,
+  String: convertString,
+  Boolean: convertBoolean,
+  DateTime: convertDateTime,
+  Json: convertJson,
+  Bytes: (raw) => fail('bytes', raw, 'Bytes columns are not supported'),
+};
+
+/** Converts one legacy value for a column of the given Prisma type; NULL stays NULL (nullability is checked apart). */
+export function convertValue(type: ScalarType, raw: RawValue): Value {
+  if (raw === null) return null;
+  return converters[type](raw);
+}
+
+/** Columns whose legacy bytes must be read as BLOB so invalid UTF-8 is seen instead of replaced. */
+export function readsAsBytes(type: ScalarType): boolean {
+  return type === 'String' || type === 'Json';
+}

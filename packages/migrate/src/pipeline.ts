@@ -1,0 +1,630 @@
+import type pg from 'pg';
+import { createDatabase, tableMetadata, type Database } from '@groundtruth/db';
+import { convertValue, type RawValue, type Value } from './convert';
+import { addHash, normalizeValue, rowHash, targetChecksum } from './checksum';
+import { ConversionError, MigrateError } from './errors';
+import { keySetName, planTables, type TablePlan } from './plan';
+import { openSource, sourceError, type LegacySource } from './source';
+import {
+  BOOKKEEPING_SQL,
+  type Checkpoint,
+  quoteIdent,
+  readBookkeeping,
+  readTargetSchema,
+  resetSequences,
+  type TargetTable,
+} from './target';
+import {
+  copyWriter,
+  createManyWriter,
+  type BatchWriter,
+  type QuarantinedRow,
+  type WriterName,
+} from './writers';
+
+export interface MigrateOptions {
+  /** the legacy SQLite file */
+  source: string;
+  databaseUrl: string;
+  writer?: WriterName;
+  batchSize?: number;
+  /** batches in flight at once (inserts in parallel, commits in order) */
+  concurrency?: number;
+  dryRun?: boolean;
+  verifyOnly?: boolean;
+  resume?: boolean;
+  orphans?: 'quarantine' | 'fail';
+  tables?: string[];
+  /** legacy "table" or "table.column" names to leave behind on purpose */
+  skip?: string[];
+  onProgress?: (event: ProgressEvent) => void;
+  onLog?: (message: string) => void;
+}
+
+export interface ProgressEvent {
+  table: string;
+  phase: 'migrate' | 'check' | 'verify';
+  read: number;
+  total: number;
+  written: number;
+  quarantined: number;
+  seconds: number;
+  done: boolean;
+}
+
+export interface TableReport {
+  table: string;
+  status: 'migrated' | 'resumed' | 'already-migrated' | 'missing-in-source' | 'dry-run' | 'verified';
+  read: number;
+  written: number;
+  quarantined: number;
+  orphans: number;
+  seconds: number;
+  rowsPerSecond: number;
+  check: string;
+  /** target columns the legacy table lacks (their schema default applied) */
+  defaultedColumns: string[];
+}
+
+export interface MigrationReport {
+  source: string;
+  target: string;
+  mode: 'migrate' | 'dry-run' | 'verify';
+  writer: WriterName;
+  seconds: number;
+  ok: boolean;
+  read: number;
+  written: number;
+  quarantined: number;
+  tables: TableReport[];
+}
+
+/** The database URL without its password, for messages and reports. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<invalid URL>';
+  }
+}
+
+async function connectTarget(url: string, poolMax: number): Promise<Database> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new MigrateError('usage', `--database-url is not a URL: ${redactUrl(url)}`);
+  }
+  const db = createDatabase({
+    url,
+    poolMax,
+    connectTimeoutMs: 5000,
+    idleTimeoutMs: 10_000,
+    statementTimeoutMs: 0,
+    statementCacheSize: 100,
+    applicationName: 'groundtruth-migrator',
+  });
+  try {
+    await db.pool.query('SELECT 1');
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw new MigrateError(
+      'target',
+      `cannot connect to PostgreSQL at ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}: ${(error as Error).message || String(error)}`,
+    );
+  }
+  return db;
+}
+
+function keyOf(row: Value[], indexes: number[]): string | null {
+  let key = '';
+  for (let i = 0; i < indexes.length; i++) {
+    const value = row[indexes[i]!];
+    if (value === null || value === undefined) return null;
+    key += i === 0 ? String(value) : `\u001e${String(value)}`;
+  }
+  return key;
+}
+
+async function loadKeySet(pool: pg.Pool, table: string, columns: string[]): Promise<Set<string>> {
+  const key = columns.map((column) => `${quoteIdent(column)}::text`).join(' || chr(30) || ');
+  const result = await pool.query<{ key: string | null }>(`SELECT ${key} AS key FROM ${quoteIdent(table)}`);
+  return new Set(result.rows.flatMap((row) => (row.key === null ? [] : [row.key])));
+}
+
+function jsonable(raw: RawValue): unknown {
+  if (raw === null) return null;
+  if (typeof raw === 'bigint') return Number.isSafeInteger(Number(raw)) ? Number(raw) : raw.toString();
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : String(raw);
+  const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+  const text = bytes.toString('utf8');
+  if (!bytes.includes(0) && Buffer.from(text, 'utf8').equals(bytes)) return text;
+  return { base64: bytes.toString('base64') };
+}
+
+interface TableRun {
+  plan: TablePlan;
+  writer: BatchWriter | null;
+  batchSize: number;
+  concurrency: number;
+  /** parent key sets by name; this table adds its accepted keys to the sets named in `registers` */
+  keySets: Map<string, Set<string>>;
+  registers: { name: string; indexes: number[] }[];
+  uniqueSeeds: Set<string>[];
+  start: Checkpoint;
+  phase: ProgressEvent['phase'];
+  total: number;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+interface TableOutcome {
+  checkpoint: Checkpoint;
+  orphans: number;
+  orphanSamples: string[];
+}
+
+/** Reads one table from its checkpoint on, converts and checks each row, and hands batches to the writer. */
+async function processTable(source: LegacySource, run: TableRun): Promise<TableOutcome> {
+  const { plan } = run;
+  const table = plan.target.table;
+  const started = performance.now();
+  const state: Checkpoint = { ...run.start, done: false };
+  const uniqueSets = run.uniqueSeeds;
+  let orphans = 0;
+  const orphanSamples: string[] = [];
+  let rows: Value[][] = [];
+  let quarantine: QuarantinedRow[] = [];
+  let previous: Promise<void> = Promise.resolve();
+  const inFlight: Promise<void>[] = [];
+  const emit = (done: boolean) =>
+    run.onProgress?.({
+      table,
+      phase: run.phase,
+      read: state.read,
+      total: run.total,
+      written: state.written,
+      quarantined: state.quarantined,
+      seconds: state.seconds,
+      done,
+    });
+
+  const flush = async (done: boolean) => {
+    state.seconds = run.start.seconds + (performance.now() - started) / 1000;
+    const checkpoint: Checkpoint = { ...state, done };
+    if (run.writer) {
+      const write = run.writer.write({ plan, rows, quarantine, checkpoint }, previous);
+      write.catch(() => undefined);
+      previous = write;
+      inFlight.push(write);
+      if (inFlight.length >= run.concurrency) await inFlight.shift();
+    }
+    rows = [];
+    quarantine = [];
+    emit(done);
+  };
+
+  const statement = source.db.prepare(plan.selectSql).raw(true).safeIntegers(true);
+  const columnCount = plan.columns.length;
+  const columns = plan.columns;
+  const missingReason =
+    plan.requiredMissing.length > 0
+      ? `the legacy table lacks required column(s) ${plan.requiredMissing.join(', ')} (NOT NULL, no default)`
+      : null;
+  let lastRowid = run.start.lastRowid;
+  try {
+    for (const raw of statement.iterate(run.start.lastRowid) as Iterable<RawValue[]>) {
+      const rowid = raw[0] as bigint;
+      lastRowid = rowid;
+      state.read++;
+      const converted: Value[] = new Array<Value>(columnCount);
+      let reason = missingReason;
+      let orphan = false;
+      for (let i = 0; i < columnCount && !reason; i++) {
+        const column = columns[i]!;
+        const value = raw[i + 1] ?? null;
+        if (value === null) {
+          if (!column.nullable) reason = `column ${column.column}: NULL in a NOT NULL column`;
+          converted[i] = null;
+          continue;
+        }
+        try {
+          converted[i] = convertValue(column.type, value);
+        } catch (error) {
+          if (!(error instanceof ConversionError)) throw error;
+          reason = `column ${column.column}: ${error.message}`;
+        }
+      }
+      if (!reason) {
+        for (const fk of plan.foreignKeys) {
+          const key = keyOf(converted, fk.indexes);
+          if (key !== null && !run.keySets.get(fk.parent)?.has(key)) {
+            reason = `orphan: ${fk.description} = ${key.split('\u001e').join(',')} does not exist`;
+            orphan = true;
+            break;
+          }
+        }
+      }
+      if (!reason) {
+        for (let k = 0; k < plan.uniqueKeys.length; k++) {
+          const key = keyOf(converted, plan.uniqueKeys[k]!);
+          if (key !== null && uniqueSets[k]!.has(key)) {
+            const names = plan.uniqueKeys[k]!.map((i) => columns[i]!.column).join(',');
+            reason = `duplicate of unique key (${names}) = ${key.split('\u001e').join(',')}`;
+            break;
+          }
+        }
+      }
+      if (reason) {
+        state.quarantined++;
+        if (orphan) {
+          orphans++;
+          if (orphanSamples.length < 10) orphanSamples.push(`${table} rowid ${rowid}: ${reason}`);
+        }
+        const rowData: Record<string, unknown> = {};
+        columns.forEach((column, i) => (rowData[column.column] = jsonable(raw[i + 1] ?? null)));
+        quarantine.push({
+          table_name: table,
+          legacy_id: plan.idIndex >= 0 ? String(raw[plan.idIndex + 1] ?? '') || null : `rowid ${rowid}`,
+          legacy_rowid: rowid.toString(),
+          reason,
+          row_data: rowData,
+        });
+      } else {
+        for (let k = 0; k < plan.uniqueKeys.length; k++) {
+          const key = keyOf(converted, plan.uniqueKeys[k]!);
+          if (key !== null) uniqueSets[k]!.add(key);
+        }
+        for (const register of run.registers) {
+          const key = keyOf(converted, register.indexes);
+          if (key !== null) run.keySets.get(register.name)!.add(key);
+        }
+        const normalized = new Array<string>(columnCount);
+        for (let i = 0; i < columnCount; i++) normalized[i] = normalizeValue(columns[i]!.type, converted[i]!);
+        state.sourceHash = addHash(state.sourceHash, rowHash(normalized));
+        state.written++;
+        rows.push(converted);
+      }
+      state.lastRowid = rowid;
+      if (rows.length + quarantine.length >= run.batchSize) await flush(false);
+    }
+  } catch (error) {
+    await Promise.allSettled(inFlight);
+    if (error instanceof MigrateError) throw error;
+    if ((error as { code?: string }).code?.startsWith('SQLITE_')) {
+      throw sourceError(source.path, table, lastRowid, error);
+    }
+    throw error;
+  }
+  await flush(true);
+  await Promise.all(inFlight);
+  return { checkpoint: { ...state, done: true }, orphans, orphanSamples };
+}
+
+function emptyCheckpoint(table: string): Checkpoint {
+  return {
+    table,
+    lastRowid: 0n,
+    read: 0,
+    written: 0,
+    quarantined: 0,
+    sourceHash: 0n,
+    seconds: 0,
+    done: false,
+  };
+}
+
+function countRows(source: LegacySource, table: string): number {
+  return Number(
+    source.db
+      .prepare(`SELECT count(*) FROM "${table.replace(/"/g, '""')}"`)
+      .pluck()
+      .safeIntegers(false)
+      .get(),
+  );
+}
+
+interface PassOptions {
+  writer: BatchWriter | null;
+  batchSize: number;
+  concurrency: number;
+  phase: ProgressEvent['phase'];
+  /** tables already complete in the target: read nothing, load their keys from the target */
+  checkpoints?: Map<string, Checkpoint>;
+  onProgress?: (event: ProgressEvent) => void;
+  onTable?: (plan: TablePlan, outcome: TableOutcome, status: TableReport['status']) => void;
+}
+
+/** One pass over the planned tables, parents first. Key sets of tables outside the pass come from the target. */
+async function runPass(source: LegacySource, pool: pg.Pool, plans: TablePlan[], options: PassOptions) {
+  const needed = new Map<string, { table: string; columns: string[] }>();
+  for (const plan of plans) {
+    for (const fk of plan.target.foreignKeys) {
+      needed.set(keySetName(fk.parentTable, fk.parentColumns), {
+        table: fk.parentTable,
+        columns: fk.parentColumns,
+      });
+    }
+  }
+  const keySets = new Map<string, Set<string>>();
+  const planned = new Set(plans.map((plan) => plan.target.table));
+  for (const [name, { table, columns }] of needed) {
+    const fromTarget = !planned.has(table) || options.checkpoints?.has(table);
+    keySets.set(name, fromTarget ? await loadKeySet(pool, table, columns) : new Set());
+  }
+  const outcomes = new Map<string, TableOutcome>();
+  for (const plan of plans) {
+    const table = plan.target.table;
+    const checkpoint = options.checkpoints?.get(table);
+    if (checkpoint?.done) {
+      outcomes.set(table, { checkpoint, orphans: 0, orphanSamples: [] });
+      options.onTable?.(plan, outcomes.get(table)!, 'already-migrated');
+      continue;
+    }
+    const registers = [...needed]
+      .filter(([, parent]) => parent.table === table)
+      .map(([name, parent]) => ({
+        name,
+        indexes: parent.columns.map((column) => plan.columns.findIndex((c) => c.column === column)),
+      }))
+      .filter((register) => register.indexes.every((index) => index >= 0));
+    const uniqueSeeds = checkpoint
+      ? await Promise.all(
+          plan.uniqueKeys.map((key) =>
+            loadKeySet(
+              pool,
+              table,
+              key.map((i) => plan.columns[i]!.column),
+            ),
+          ),
+        )
+      : plan.uniqueKeys.map(() => new Set<string>());
+    const outcome = await processTable(source, {
+      plan,
+      writer: options.writer,
+      batchSize: options.batchSize,
+      concurrency: options.concurrency,
+      keySets,
+      registers,
+      uniqueSeeds,
+      start: checkpoint ?? emptyCheckpoint(table),
+      phase: options.phase,
+      total: countRows(source, table),
+      onProgress: options.onProgress,
+    });
+    outcomes.set(table, outcome);
+    options.onTable?.(plan, outcome, checkpoint ? 'resumed' : 'migrated');
+  }
+  return outcomes;
+}
+
+async function quarantineCount(pool: pg.Pool, table: string): Promise<number> {
+  const exists = await pool.query<{ ok: boolean }>(
+    `SELECT to_regclass('_migrator_quarantine') IS NOT NULL AS ok`,
+  );
+  if (!exists.rows[0]?.ok) return 0;
+  const result = await pool.query<{ n: string }>(
+    `SELECT count(*) AS n FROM _migrator_quarantine WHERE table_name = $1`,
+    [table],
+  );
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+/** Source rows = migrated + quarantined, and the checksums of the normalized values agree. */
+async function verifyTable(pool: pg.Pool, plan: TablePlan, expected: Checkpoint): Promise<string> {
+  const target = await targetChecksum(pool, plan.target.table, plan.columns);
+  const quarantined = await quarantineCount(pool, plan.target.table);
+  const problems: string[] = [];
+  if (expected.read !== target.rows + quarantined) {
+    problems.push(`source ${expected.read} rows ≠ target ${target.rows} + quarantined ${quarantined}`);
+  } else if (expected.written !== target.rows) {
+    problems.push(`expected ${expected.written} rows in the target, found ${target.rows}`);
+  }
+  if (target.hash !== expected.sourceHash) problems.push('content checksum differs');
+  return problems.length === 0 ? 'ok' : `FAILED: ${problems.join('; ')}`;
+}
+
+async function nonEmptyTables(pool: pg.Pool, tables: TargetTable[]): Promise<string[]> {
+  const result = await pool.query<{ name: string }>(
+    tables
+      .map((t) => `SELECT '${t.table}' AS name WHERE EXISTS (SELECT 1 FROM ${quoteIdent(t.table)})`)
+      .join(' UNION ALL '),
+  );
+  return result.rows.map((row) => row.name);
+}
+
+function tableReport(
+  plan: TablePlan,
+  outcome: TableOutcome,
+  status: TableReport['status'],
+  check: string,
+): TableReport {
+  const { checkpoint } = outcome;
+  return {
+    table: plan.target.table,
+    status,
+    read: checkpoint.read,
+    written: checkpoint.written,
+    quarantined: checkpoint.quarantined,
+    orphans: outcome.orphans,
+    seconds: Math.round(checkpoint.seconds * 1000) / 1000,
+    rowsPerSecond: checkpoint.seconds > 0 ? Math.round(checkpoint.read / checkpoint.seconds) : 0,
+    check,
+    defaultedColumns: plan.missingColumns,
+  };
+}
+
+/**
+ * The migration: legacy SQLite file → the migrated PostgreSQL target, then verification. Also the dry run (read,
+ * convert and check, write nothing) and the verify-only mode (compare an existing target with the source).
+ */
+export async function migrate(options: MigrateOptions): Promise<MigrationReport> {
+  const started = performance.now();
+  const writerName = options.writer ?? 'createMany';
+  const batchSize = options.batchSize ?? 2000;
+  const concurrency = options.concurrency ?? 4;
+  const log = options.onLog ?? (() => undefined);
+  const mode = options.verifyOnly ? 'verify' : options.dryRun ? 'dry-run' : 'migrate';
+  const source = openSource(options.source);
+  let db: Database | undefined;
+  try {
+    db = await connectTarget(options.databaseUrl, concurrency + 2);
+    const { pool, prisma } = db;
+    const targets = await readTargetSchema(pool, tableMetadata(prisma));
+    const { plans, missingTables } = planTables(source, targets, {
+      tables: options.tables,
+      skip: options.skip,
+    });
+    for (const table of missingTables) log(`table ${table} is not in the legacy file: skipped`);
+    for (const plan of plans) {
+      if (plan.missingColumns.length > 0) {
+        log(
+          `${plan.target.table}: legacy file lacks ${plan.missingColumns.join(', ')}; the schema default applies`,
+        );
+      }
+    }
+    const reports: TableReport[] = [];
+    const finish = (ok: boolean): MigrationReport => {
+      const missing = missingTables.map((table): TableReport => ({
+        table,
+        status: 'missing-in-source',
+        read: 0,
+        written: 0,
+        quarantined: 0,
+        orphans: 0,
+        seconds: 0,
+        rowsPerSecond: 0,
+        check: 'skipped',
+        defaultedColumns: [],
+      }));
+      const all = [...reports, ...missing];
+      return {
+        source: options.source,
+        target: redactUrl(options.databaseUrl),
+        mode,
+        writer: writerName,
+        seconds: Math.round((performance.now() - started) / 10) / 100,
+        ok,
+        read: all.reduce((sum, t) => sum + t.read, 0),
+        written: all.reduce((sum, t) => sum + t.written, 0),
+        quarantined: all.reduce((sum, t) => sum + t.quarantined, 0),
+        tables: all,
+      };
+    };
+
+    if (mode !== 'migrate') {
+      const outcomes = await runPass(source, pool, plans, {
+        writer: null,
+        batchSize,
+        concurrency,
+        phase: mode === 'verify' ? 'verify' : 'check',
+        onProgress: options.onProgress,
+      });
+      let ok = true;
+      for (const plan of plans) {
+        const outcome = outcomes.get(plan.target.table)!;
+        const check = mode === 'verify' ? await verifyTable(pool, plan, outcome.checkpoint) : 'dry-run';
+        if (check.startsWith('FAILED')) ok = false;
+        reports.push(tableReport(plan, outcome, mode === 'verify' ? 'verified' : 'dry-run', check));
+      }
+      return finish(ok);
+    }
+
+    const book = await readBookkeeping(pool);
+    if (book && book.fingerprint !== source.fingerprint) {
+      throw new MigrateError(
+        'refused',
+        `the target holds a migration of another legacy file (${book.sourcePath}); use an empty database`,
+      );
+    }
+    if (!book) {
+      const filled = await nonEmptyTables(pool, targets);
+      if (filled.length > 0) {
+        throw new MigrateError(
+          'refused',
+          `refusing to write into a non-empty database that no migrator run created (rows in: ${filled.join(', ')})`,
+        );
+      }
+    }
+    const checkpoints = book?.checkpoints ?? new Map<string, Checkpoint>();
+    const interrupted = plans.filter((plan) => {
+      const checkpoint = checkpoints.get(plan.target.table);
+      return checkpoint && !checkpoint.done;
+    });
+    if (interrupted.length > 0 && !options.resume) {
+      throw new MigrateError(
+        'refused',
+        `an earlier run was interrupted in ${interrupted.map((p) => p.target.table).join(', ')}: pass --resume to continue it`,
+      );
+    }
+    if (book) {
+      const untouched = plans.filter((plan) => !checkpoints.has(plan.target.table));
+      const filled =
+        untouched.length > 0
+          ? await nonEmptyTables(
+              pool,
+              untouched.map((p) => p.target),
+            )
+          : [];
+      if (filled.length > 0) {
+        throw new MigrateError(
+          'refused',
+          `tables not written by the migrator already hold rows: ${filled.join(', ')}`,
+        );
+      }
+    }
+
+    if (options.orphans === 'fail') {
+      const pending = plans.filter((plan) => !checkpoints.get(plan.target.table)?.done);
+      const outcomes = await runPass(source, pool, pending, {
+        writer: null,
+        batchSize,
+        concurrency,
+        phase: 'check',
+        checkpoints: new Map([...checkpoints].filter(([, c]) => c.done)),
+        onProgress: options.onProgress,
+      });
+      const samples = [...outcomes.values()].flatMap((outcome) => outcome.orphanSamples);
+      const total = [...outcomes.values()].reduce((sum, outcome) => sum + outcome.orphans, 0);
+      if (total > 0) {
+        throw new MigrateError(
+          'orphans',
+          `${total} orphan row(s) and --orphans fail: nothing was written.\n  ${samples.join('\n  ')}`,
+        );
+      }
+    }
+
+    await pool.query(BOOKKEEPING_SQL);
+    const run = await pool.query<{ id: number }>(
+      `INSERT INTO _migrator_runs (source_path, source_fingerprint, writer, status) VALUES ($1, $2, $3, 'running') RETURNING id`,
+      [options.source, source.fingerprint, writerName],
+    );
+    const writer = writerName === 'copy' ? copyWriter(pool) : createManyWriter(prisma);
+    const finished: { plan: TablePlan; outcome: TableOutcome; status: TableReport['status'] }[] = [];
+    await runPass(source, pool, plans, {
+      writer,
+      batchSize,
+      concurrency,
+      phase: 'migrate',
+      checkpoints,
+      onProgress: options.onProgress,
+      onTable: (plan, outcome, status) => finished.push({ plan, outcome, status }),
+    });
+    await resetSequences(pool, targets);
+    let ok = true;
+    for (const { plan, outcome, status } of finished) {
+      const check = await verifyTable(pool, plan, outcome.checkpoint);
+      if (check.startsWith('FAILED')) ok = false;
+      reports.push(tableReport(plan, outcome, status, check));
+    }
+    await pool.query(`UPDATE _migrator_runs SET status = $2, finished_at = now() WHERE id = $1`, [
+      run.rows[0]!.id,
+      ok ? 'completed' : 'verification-failed',
+    ]);
+    return finish(ok);
+  } finally {
+    source.close();
+    await db?.close();
+  }
+}

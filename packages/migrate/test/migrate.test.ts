@@ -1,0 +1,306 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { createTestDatabase, sharedPath, type TestDatabase } from '@groundtruth/db/testing';
+import { generateLegacyFile, migrate, MigrateError } from '../src';
+import { editLegacy, query, targetState } from './helpers';
+
+const FIXTURE = sharedPath('fixtures/legacy/video_archive.db');
+let dir: string;
+const databases: TestDatabase[] = [];
+
+async function database(label: string, migrated = true): Promise<TestDatabase> {
+  const db = await createTestDatabase(label, { migrated });
+  databases.push(db);
+  return db;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'gt-migrate-'));
+});
+afterAll(async () => {
+  await Promise.all(databases.map((db) => db.drop()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the real legacy fixture', () => {
+  it('migrates every keyframe with its id, every annotation tag still pointing at it, and verifies', async () => {
+    const target = await database('fixture');
+    const report = await migrate({ source: FIXTURE, databaseUrl: target.url, writer: 'copy' });
+    expect(report.ok).toBe(true);
+    expect(report.quarantined).toBe(0);
+    expect(report.tables.every((t) => t.check === 'ok' || t.status === 'missing-in-source')).toBe(true);
+    expect(report.tables.find((t) => t.table === 'ecoeye_alerts')?.status).toBe('missing-in-source');
+
+    const legacy = new Database(FIXTURE, { readonly: true });
+    const keyframes = legacy
+      .prepare('SELECT id, video_id, bbox_x, reviewed FROM keyframe_annotations ORDER BY id')
+      .all();
+    const tags = legacy
+      .prepare('SELECT id, annotation_id, annotation_type, tag_value FROM annotation_tags ORDER BY id')
+      .all();
+    legacy.close();
+    const migratedKeyframes = await query(
+      target.url,
+      'SELECT id, video_id, bbox_x, reviewed::int AS reviewed FROM keyframe_annotations ORDER BY id',
+    );
+    expect(migratedKeyframes).toEqual(keyframes);
+    expect(
+      await query(
+        target.url,
+        'SELECT id, annotation_id, annotation_type, tag_value FROM annotation_tags ORDER BY id',
+      ),
+    ).toEqual(tags);
+    // new rows get ids past the legacy ones
+    const [next] = await query<{ id: number }>(
+      target.url,
+      `INSERT INTO keyframe_annotations (video_id, timestamp, bbox_x, bbox_y, bbox_width, bbox_height) VALUES (1, 0, 1, 1, 1, 1) RETURNING id`,
+    );
+    expect(next!.id).toBe(17);
+  });
+
+  it('running again after success only re-verifies', async () => {
+    const target = await database('rerun');
+    await migrate({ source: FIXTURE, databaseUrl: target.url, writer: 'copy' });
+    const again = await migrate({ source: FIXTURE, databaseUrl: target.url, writer: 'copy' });
+    expect(again.ok).toBe(true);
+    expect(
+      again.tables
+        .filter((t) => t.read > 0)
+        .every((t) => t.status === 'already-migrated' && t.check === 'ok'),
+    ).toBe(true);
+    expect(await query(target.url, 'SELECT count(*)::int AS n FROM videos')).toEqual([{ n: 54 }]);
+    const verified = await migrate({ source: FIXTURE, databaseUrl: target.url, verifyOnly: true });
+    expect(verified.ok).toBe(true);
+  });
+});
+
+describe('legacy quirks', () => {
+  let file: string;
+  let target: TestDatabase;
+
+  beforeAll(async () => {
+    file = path.join(dir, 'quirks.db');
+    generateLegacyFile(file, { scale: 0.002, quirks: false, reviewed: false, ecoeye: 'old' });
+    editLegacy(
+      file,
+      `UPDATE videos SET file_size = 5368709120, upload_date = '2026-01-20T03:50:58.123456+02:00' WHERE id = 1;
+       UPDATE videos SET filename = 'vidéo 😀 "q" back\\slash' || char(9) || 'tab.mp4', upload_date = 1768873858 WHERE id = 2;
+       UPDATE time_range_tags SET is_negative = 'true' WHERE id = 1;
+       UPDATE time_range_tags SET is_negative = 'false', created_date = 1768873858123 WHERE id = 2;
+       UPDATE time_range_tags SET is_negative = '1', created_date = '2026-01-20T01:50:58Z' WHERE id = 3;
+       UPDATE time_range_tags SET is_negative = NULL WHERE id = 4;
+       UPDATE keyframe_annotations SET bbox_x = 10.0, bbox_y = '  33 ' WHERE id = 7;
+       UPDATE keyframe_annotations SET bbox_x = 10.5 WHERE id = 8;
+       UPDATE keyframe_annotations SET comment = CAST(x'6361666eff20c3' AS TEXT) WHERE id = 9;
+       UPDATE keyframe_annotations SET video_id = 99999 WHERE id = 10;
+       UPDATE sync_history SET details = '{"broken": ' WHERE id = 1;
+       UPDATE sync_history SET details = '{"b": 1, "a": [2.5, "ü"], "big": 12345678901234567890}' WHERE id = 2;
+       UPDATE sync_config SET config_value = 'gAAAAABnAbC-_x==' || char(10) WHERE id = 1;
+       INSERT INTO tags (id, name) VALUES (100, 'dup'), (101, CAST('dup' AS BLOB));`,
+    );
+    target = await database('quirks');
+  });
+
+  it('converts each quirk, quarantines what cannot go in, and verifies', async () => {
+    const report = await migrate({ source: file, databaseUrl: target.url, writer: 'copy' });
+    expect(report.ok).toBe(true);
+    const videos = await query(
+      target.url,
+      `SELECT id, filename, file_size::text, upload_date::text FROM videos WHERE id <= 2 ORDER BY id`,
+    );
+    expect(videos).toEqual([
+      {
+        id: 1,
+        filename: '/downloads/video_1.mp4',
+        file_size: '5368709120',
+        upload_date: '2026-01-20 01:50:58.123456',
+      },
+      {
+        id: 2,
+        filename: 'vidéo 😀 "q" back\\slash\ttab.mp4',
+        file_size: '50000002',
+        upload_date: '2026-01-20 01:50:58',
+      },
+    ]);
+    expect(
+      await query(
+        target.url,
+        `SELECT id, is_negative, created_date::text FROM time_range_tags WHERE id <= 4 ORDER BY id`,
+      ),
+    ).toEqual([
+      { id: 1, is_negative: true, created_date: expect.any(String) },
+      { id: 2, is_negative: false, created_date: '2026-01-20 01:50:58.123' },
+      { id: 3, is_negative: true, created_date: '2026-01-20 01:50:58' },
+      { id: 4, is_negative: null, created_date: expect.any(String) },
+    ]);
+    // reviewed is missing in this old file: the schema default applies
+    expect(
+      await query(target.url, `SELECT bbox_x, bbox_y, reviewed FROM keyframe_annotations WHERE id = 7`),
+    ).toEqual([{ bbox_x: 10, bbox_y: 33, reviewed: false }]);
+    expect(report.tables.find((t) => t.table === 'keyframe_annotations')?.defaultedColumns).toEqual([
+      'reviewed',
+    ]);
+    expect(report.tables.find((t) => t.table === 'ecoeye_alerts')?.defaultedColumns).toEqual(['video_path']);
+    const [history] = await query<{ details: unknown }>(
+      target.url,
+      `SELECT details FROM sync_history WHERE id = 2`,
+    );
+    expect(history!.details).toEqual({ a: [2.5, 'ü'], b: 1, big: 12345678901234567000 });
+    expect(await query(target.url, `SELECT details::text FROM sync_history WHERE id = 2`)).toEqual([
+      { details: '{"a": [2.5, "ü"], "b": 1, "big": 12345678901234567890}' },
+    ]);
+    expect(await query(target.url, `SELECT config_value FROM sync_config WHERE id = 1`)).toEqual([
+      { config_value: 'gAAAAABnAbC-_x==\n' },
+    ]);
+
+    const quarantine = await query<{
+      table_name: string;
+      legacy_id: string;
+      reason: string;
+      row_data: Record<string, unknown>;
+    }>(
+      target.url,
+      `SELECT table_name, legacy_id, reason, row_data FROM _migrator_quarantine ORDER BY table_name, legacy_rowid`,
+    );
+    expect(quarantine.map(({ table_name, legacy_id, reason }) => [table_name, legacy_id, reason])).toEqual([
+      ['keyframe_annotations', '8', 'column bbox_x: not a valid integer (has a fraction): 10.5'],
+      ['keyframe_annotations', '9', 'column comment: not a valid text (invalid UTF-8): <7 bytes>'],
+      ['keyframe_annotations', '10', 'orphan: video_id → videos.id = 99999 does not exist'],
+      ['sync_history', '1', 'column details: not a valid JSON (does not parse): "{\\"broken\\": "'],
+      ['tags', '101', 'duplicate of unique key (name) = dup'],
+    ]);
+    expect(quarantine[1]!.row_data.comment).toEqual({
+      base64: Buffer.from([0x63, 0x61, 0x66, 0x6e, 0xff, 0x20, 0xc3]).toString('base64'),
+    });
+    expect(quarantine[0]!.row_data.bbox_x).toBe(10.5);
+    const keyframes = report.tables.find((t) => t.table === 'keyframe_annotations')!;
+    expect(keyframes.read).toBe(keyframes.written + 3);
+  });
+});
+
+describe('failure modes', () => {
+  it('a missing file, a file that is not SQLite, a corrupt file', async () => {
+    const target = await database('files');
+    await expect(migrate({ source: path.join(dir, 'nope.db'), databaseUrl: target.url })).rejects.toThrow(
+      /legacy file not found: .*nope\.db/,
+    );
+    const text = path.join(dir, 'text.db');
+    writeFileSync(text, 'id,name\n1,a\n'.repeat(20));
+    await expect(migrate({ source: text, databaseUrl: target.url })).rejects.toThrow(
+      /not a SQLite database: .*text\.db/,
+    );
+    const corrupt = path.join(dir, 'corrupt.db');
+    generateLegacyFile(corrupt, { scale: 0.01, quirks: false });
+    const bytes = readFileSync(corrupt);
+    bytes.fill(0xa5, 4096 * 3, 4096 * 40);
+    writeFileSync(corrupt, bytes);
+    await expect(migrate({ source: corrupt, databaseUrl: target.url })).rejects.toThrow(
+      /corrupt.*corrupt\.db/,
+    );
+  });
+
+  it('a file locked by another process', async () => {
+    const file = path.join(dir, 'locked.db');
+    copyFileSync(FIXTURE, file);
+    const holder = new Database(file);
+    holder.exec('BEGIN EXCLUSIVE');
+    holder.exec("UPDATE videos SET notes = 'x' WHERE id = 1");
+    try {
+      const target = await database('locked');
+      await expect(migrate({ source: file, databaseUrl: target.url })).rejects.toThrow(
+        /legacy file is locked by another process: .*locked\.db/,
+      );
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+  });
+
+  it('an unreachable database and a target whose schema is not migrated', async () => {
+    await expect(
+      migrate({ source: FIXTURE, databaseUrl: 'postgresql://postgres@127.0.0.1:1/nowhere' }),
+    ).rejects.toThrow(/cannot connect to PostgreSQL at 127\.0\.0\.1:1\/nowhere/);
+    const bare = await database('bare', false);
+    await expect(migrate({ source: FIXTURE, databaseUrl: bare.url })).rejects.toThrow(
+      /target schema not migrated/,
+    );
+  });
+
+  it('a legacy column with no home in the schema stops the run before anything is written, naming it', async () => {
+    const file = path.join(dir, 'extra-column.db');
+    copyFileSync(FIXTURE, file);
+    editLegacy(file, 'ALTER TABLE videos ADD COLUMN rating INTEGER');
+    const target = await database('extra');
+    await expect(migrate({ source: file, databaseUrl: target.url })).rejects.toThrow(
+      /legacy column videos\.rating/,
+    );
+    expect(await query(target.url, `SELECT to_regclass('_migrator_runs') AS t`)).toEqual([{ t: null }]);
+    const skipped = await migrate({
+      source: file,
+      databaseUrl: target.url,
+      skip: ['videos.rating'],
+      writer: 'copy',
+    });
+    expect(skipped.ok).toBe(true);
+  });
+
+  it('orphans: quarantined by default, --orphans fail stops before writing anything', async () => {
+    const file = path.join(dir, 'orphans.db');
+    copyFileSync(FIXTURE, file);
+    editLegacy(file, 'UPDATE keyframe_annotations SET video_id = 4242 WHERE id = 9');
+    const failing = await database('orphans-fail');
+    const error = await migrate({ source: file, databaseUrl: failing.url, orphans: 'fail' }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(MigrateError);
+    expect((error as MigrateError).kind).toBe('orphans');
+    expect((error as Error).message).toMatch(
+      /keyframe_annotations rowid 9: orphan: video_id → videos\.id = 4242/,
+    );
+    expect(await query(failing.url, 'SELECT count(*)::int AS n FROM videos')).toEqual([{ n: 0 }]);
+
+    const quarantining = await database('orphans-q');
+    const report = await migrate({ source: file, databaseUrl: quarantining.url, writer: 'copy' });
+    expect(report.ok).toBe(true);
+    expect(await query(quarantining.url, `SELECT table_name, legacy_id FROM _migrator_quarantine`)).toEqual([
+      { table_name: 'keyframe_annotations', legacy_id: '9' },
+    ]);
+  });
+
+  it('refuses a non-empty database that no migrator run created', async () => {
+    const target = await database('foreign');
+    await query(target.url, `INSERT INTO tags (name) VALUES ('mine')`);
+    await expect(migrate({ source: FIXTURE, databaseUrl: target.url })).rejects.toThrow(
+      /refusing to write into a non-empty database .*tags/,
+    );
+  });
+});
+
+describe('writers', () => {
+  it('createMany and copy produce identical targets', async () => {
+    const file = path.join(dir, 'writers.db');
+    generateLegacyFile(file, { scale: 0.005 });
+    editLegacy(
+      file,
+      `UPDATE videos SET upload_date = '2026-01-20 01:50:58.123456' WHERE id = 3;
+       UPDATE sync_history SET details = '{"big": 12345678901234567890, "n": null}' WHERE id = 2;
+       UPDATE sync_history SET details = 'null' WHERE id = 3;`,
+    );
+    const [copy, createMany] = [await database('w-copy'), await database('w-many')];
+    const a = await migrate({ source: file, databaseUrl: copy.url, writer: 'copy', batchSize: 500 });
+    const b = await migrate({
+      source: file,
+      databaseUrl: createMany.url,
+      writer: 'createMany',
+      batchSize: 500,
+    });
+    expect(a.ok && b.ok).toBe(true);
+    expect(a.quarantined).toBeGreaterThan(0);
+    expect(await targetState(createMany.url)).toEqual(await targetState(copy.url));
+    expect(await query(createMany.url, `SELECT upload_date::text AS d FROM videos WHERE id = 3`)).toEqual([
+      { d: '2026-01-20 01:50:58.123456' },
+    ]);
+  }, 60_000);
+});
