@@ -28,8 +28,6 @@ import type { ApiRouter } from './route';
 export function createApp(context: AppContext, logger: Logger): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  // The legacy API sent no ETags on JSON; hashing every large keyframe list costs latency on the hot reads.
-  app.set('etag', false);
   app.set('trust proxy', 1); // one proxy hop, like the legacy ProxyFix
   app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
   app.use(express.json({ limit: '10mb' }));

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,35 +9,13 @@ import {
   startFakeEcoeye,
   type FakeEcoeye,
 } from '@groundtruth/domain/testing/fake-ecoeye';
+import { hasPythonCryptography, pythonFernetDecrypt } from '@groundtruth/domain/testing/python-fernet';
 import { startTestApp, type TestApp } from './harness';
 
 const SECRET = 'ecoeye-test-secret';
 // Written by the legacy Python app with GROUNDTRUTH_ENCRYPTION_SECRET=default-secret-change-me.
 const LEGACY_VALUE =
   'Z0FBQUFBQnJCdEs5by1YU19lcTAtLUl1RUFlMnYtTFY3WUcwV0pQdG4wbUdRcVAyZmNfRzFiVkF1blFqZG5sU1p5YUdlU3VaNW13cUREakZuSEdqbS00Q1Jjc0Z4WXZmQXc9PQ==';
-
-function pythonFernetDecrypt(stored: string, secret: string): string {
-  const script = [
-    'import base64, sys',
-    'from cryptography.fernet import Fernet',
-    'from cryptography.hazmat.primitives import hashes',
-    'from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC',
-    "kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=b'groundtruth_studio_salt_v1', iterations=100000)",
-    'key = base64.urlsafe_b64encode(kdf.derive(sys.argv[1].encode()))',
-    'token = base64.urlsafe_b64decode(sys.argv[2].encode())',
-    'sys.stdout.write(Fernet(key).decrypt(token).decode())',
-  ].join('\n');
-  return execFileSync('python3', ['-c', script, secret, stored]).toString();
-}
-
-function hasPythonCryptography(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import cryptography'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('EcoEye sync, relay proxy and settings', () => {
   let fake: FakeEcoeye;

@@ -27,7 +27,9 @@ const WORKER_DIR = path.resolve(__dirname, '..');
 
 /** The real worker app (src/main.ts) as a child process; resolves once it logged that it started. */
 function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(path.join(WORKER_DIR, 'node_modules/.bin/tsx'), ['src/main.ts'], {
+  // One process (node with tsx's loader), not the tsx CLI: the CLI runs the app in a grandchild that a SIGKILL
+  // of the CLI would leave running, so "killing the worker" would not kill it.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: WORKER_DIR,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

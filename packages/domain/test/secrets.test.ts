@@ -1,19 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { decryptSecret, encryptSecret, SecretDecryptionError } from '../src/secrets';
+import { hasPythonCryptography, pythonFernetDecrypt } from '../src/testing/python-fernet';
 
 const SECRET = 'default-secret-change-me';
 // Written by the legacy Python app (cryptography.Fernet, PBKDF2 key, urlsafe_b64encode of the token).
 const LEGACY_VALUE =
   'Z0FBQUFBQnJCdEs5by1YU19lcTAtLUl1RUFlMnYtTFY3WUcwV0pQdG4wbUdRcVAyZmNfRzFiVkF1blFqZG5sU1p5YUdlU3VaNW13cUREakZuSEdqbS00Q1Jjc0Z4WXZmQXc9PQ==';
-
-function pythonHasCryptography(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import cryptography'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('legacy-compatible secrets', () => {
   it('decrypts a value the legacy app wrote', () => {
@@ -33,20 +24,9 @@ describe('legacy-compatible secrets', () => {
     expect(() => decryptSecret(tampered, SECRET)).toThrow(SecretDecryptionError);
   });
 
-  const withPython = pythonHasCryptography() ? it : it.skip;
+  const withPython = hasPythonCryptography() ? it : it.skip;
   withPython('writes values the legacy format decrypts (Python cryptography.Fernet)', () => {
     const stored = encryptSecret('from-typescript ✓', SECRET);
-    const script = [
-      'import base64, sys',
-      'from cryptography.fernet import Fernet',
-      'from cryptography.hazmat.primitives import hashes',
-      'from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC',
-      "kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=b'groundtruth_studio_salt_v1', iterations=100000)",
-      'key = base64.urlsafe_b64encode(kdf.derive(sys.argv[1].encode()))',
-      'sys.stdout.write(Fernet(key).decrypt(base64.urlsafe_b64decode(sys.argv[2])).decode())',
-    ].join('\n');
-    expect(execFileSync('python3', ['-c', script, SECRET, stored], { encoding: 'utf8' })).toBe(
-      'from-typescript ✓',
-    );
+    expect(pythonFernetDecrypt(stored, SECRET)).toBe('from-typescript ✓');
   });
 });
