@@ -19,9 +19,13 @@ export const unauthorized = (message = 'Unauthorized') => new HttpError(401, mes
 export const notFound = (message = 'Not found') => new HttpError(404, message);
 export const conflict = (message: string) => new HttpError(409, message);
 
-function describeZodError(error: ZodError): string {
+/** `field.path: message; …` — prefixed with where the value came from (`body`, `query`, …) when given. */
+export function describeZodError(error: ZodError, where?: string): string {
   return error.issues
-    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .map((issue) => {
+      const path = where === undefined ? issue.path : [where, ...issue.path];
+      return path.length ? `${path.join('.')}: ${issue.message}` : issue.message;
+    })
     .join('; ');
 }
 

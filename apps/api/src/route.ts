@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { badRequest } from './errors';
+import { badRequest, describeZodError } from './errors';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
 
@@ -30,13 +30,11 @@ export interface RouteInput<P, Q, B> {
   res: Response;
 }
 
-function validate<T extends z.ZodType | undefined>(schema: T, value: unknown, where: string) {
-  if (!schema) return value;
+/** Parses one part of a request; a 400 naming the field (`body.limit: …`) when it does not fit. */
+export function validate<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw badRequest(
-    result.error.issues.map((issue) => `${[where, ...issue.path].join('.')}: ${issue.message}`).join('; '),
-  );
+  throw badRequest(describeZodError(result.error, where));
 }
 
 /**
@@ -57,9 +55,9 @@ export class ApiRouter {
         throw badRequest('body: expected a JSON body (Content-Type: application/json)');
       }
       const input = {
-        params: validate(spec.params, req.params, 'params'),
-        query: validate(spec.query, req.query, 'query'),
-        body: validate(spec.body, req.body, 'body'),
+        params: spec.params ? validate(spec.params, req.params, 'params') : req.params,
+        query: spec.query ? validate(spec.query, req.query, 'query') : req.query,
+        body: spec.body ? validate(spec.body, req.body, 'body') : req.body,
         req,
         res,
       } as RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>>;

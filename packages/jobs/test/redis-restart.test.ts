@@ -1,25 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { z } from 'zod';
+import { freePort } from '@groundtruth/devstack';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '@groundtruth/db/testing';
 import { createQueueBackend, type QueueBackend } from '@groundtruth/queue';
 import { createJobProducer, defineJob, startJobRunner, type JobDefinition, type JobProcessors } from '../src';
 
 // A Redis of our own (the shared one must not be restarted), persisting every write like production's AOF setup.
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function startRedis(port: number, dir: string): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',

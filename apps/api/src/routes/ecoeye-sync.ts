@@ -16,7 +16,7 @@ import {
 import { applyEcoeyeSchedule } from '@groundtruth/jobs';
 import type { AppContext } from '../context';
 import { badRequest } from '../errors';
-import { ApiRouter } from '../route';
+import { ApiRouter, validate } from '../route';
 
 const nonNegativeInt = z
   .string()
@@ -42,11 +42,7 @@ const videosBody = z.object({ limit: z.number().int().min(0).max(1000).default(1
 
 /** Optional JSON bodies (the UI sends `{}` or nothing): validated like declared ones, 400 naming the field. */
 function parseOptionalBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
-  const result = schema.safeParse(body ?? {});
-  if (result.success) return result.data;
-  throw badRequest(
-    result.error.issues.map((issue) => `${['body', ...issue.path].join('.')}: ${issue.message}`).join('; '),
-  );
+  return validate(schema, body ?? {}, 'body');
 }
 
 /** EcoEye sync settings, runs and reports (api.md §4.5) and the sync history (route 69). */
