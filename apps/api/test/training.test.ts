@@ -1,3 +1,4 @@
+import { hasFfmpeg as ffmpegAvailable } from '@groundtruth/domain/testing/tools';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -12,14 +13,7 @@ import {
 } from '@groundtruth/jobs';
 import { startTestApp, type TestApp } from './harness';
 
-const hasFfmpeg = (() => {
-  try {
-    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasFfmpeg = ffmpegAvailable();
 if (!hasFfmpeg) console.warn('ffmpeg is not installed: YOLO frame extraction tests are skipped');
 
 describe('training queue, YOLO and vibration exports', () => {

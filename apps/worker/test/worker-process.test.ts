@@ -1,3 +1,4 @@
+import { hasFfmpeg as ffmpegAvailable } from '@groundtruth/domain/testing/tools';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -13,14 +14,7 @@ import {
 import { createJobProducer, type JobProducer } from '@groundtruth/jobs';
 import { createQueueBackend, type QueueBackend } from '@groundtruth/queue';
 
-const hasFfmpeg = (() => {
-  try {
-    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasFfmpeg = ffmpegAvailable();
 if (!hasFfmpeg) console.warn('ffmpeg is not installed: the killed-worker export test is skipped');
 
 const WORKER_DIR = path.resolve(__dirname, '..');

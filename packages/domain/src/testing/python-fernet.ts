@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { commandAvailable } from './tools';
 
 /** Tests only: decrypts a stored secret with Python's cryptography.Fernet, exactly as the legacy app did. */
 export function pythonFernetDecrypt(stored: string, secret: string): string {
@@ -16,10 +17,5 @@ export function pythonFernetDecrypt(stored: string, secret: string): string {
 
 /** Whether this machine has python3 with the cryptography package (the legacy app's library). */
 export function hasPythonCryptography(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import cryptography'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+  return commandAvailable('python3', ['-c', 'import cryptography']);
 }
