@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@groundtruth/config';
 import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_WRITER_THREADS,
   formatSummary,
   migrate,
   MigrateError,
@@ -16,8 +18,10 @@ Moves a legacy GroundTruth SQLite archive into the migrated PostgreSQL database,
 Options:
   --database-url <url>     target PostgreSQL (default: DATABASE_URL); its schema must be migrated (pnpm db:migrate)
   --writer createMany|copy how batches are written: Prisma createMany (default) or COPY FROM STDIN
-  --batch-size <n>         rows per batch; each batch commits together with its checkpoint (default 2000)
+  --batch-size <n>         rows per batch; each batch commits together with its checkpoint
+                           (default ${DEFAULT_BATCH_SIZE.createMany} with createMany, ${DEFAULT_BATCH_SIZE.copy} with copy)
   --concurrency <n>        batches in flight at once; commits stay in order (default 4)
+  --writer-threads <n>     createMany: worker threads, each with its own Prisma client (default ${DEFAULT_WRITER_THREADS})
   --dry-run                read, convert and check everything; write nothing
   --verify                 compare an existing target with the source only (re-reads the whole file)
   --resume                 continue an interrupted run from its last committed checkpoint
@@ -97,6 +101,7 @@ async function main(argv: string[]): Promise<number> {
         writer: { type: 'string' },
         'batch-size': { type: 'string' },
         concurrency: { type: 'string' },
+        'writer-threads': { type: 'string' },
         'dry-run': { type: 'boolean' },
         verify: { type: 'boolean' },
         resume: { type: 'boolean' },
@@ -131,8 +136,9 @@ async function main(argv: string[]): Promise<number> {
     source: files[0]!,
     databaseUrl,
     writer,
-    batchSize: positiveInt('batch-size', values['batch-size'], 2000),
+    batchSize: positiveInt('batch-size', values['batch-size'], DEFAULT_BATCH_SIZE[writer]),
     concurrency: positiveInt('concurrency', values.concurrency, 4),
+    writerThreads: positiveInt('writer-threads', values['writer-threads'], DEFAULT_WRITER_THREADS),
     dryRun: values['dry-run'],
     verifyOnly: values.verify,
     resume: values.resume,

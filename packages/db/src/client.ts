@@ -13,6 +13,8 @@ export interface DatabaseOptions {
   /** Distinct SQL texts that get a named (server-side prepared) statement on each connection; 0 disables. */
   statementCacheSize: number;
   applicationName: string;
+  /** Extra per-session settings (e.g. the migrator's synchronous_commit=off). */
+  sessionSettings?: Record<string, string>;
 }
 
 export function databaseOptionsFromConfig(config: Config, applicationName: string): DatabaseOptions {
@@ -35,7 +37,13 @@ export function createPool(options: DatabaseOptions): pg.Pool {
     idleTimeoutMillis: options.idleTimeoutMs,
     application_name: options.applicationName,
     // Sessions run in UTC: TIMESTAMP columns hold UTC wall-clock values, as in the legacy file.
-    options: `-c TimeZone=UTC${options.statementTimeoutMs > 0 ? ` -c statement_timeout=${options.statementTimeoutMs}` : ''}`,
+    options: Object.entries({
+      TimeZone: 'UTC',
+      ...(options.statementTimeoutMs > 0 ? { statement_timeout: String(options.statementTimeoutMs) } : {}),
+      ...options.sessionSettings,
+    })
+      .map(([name, value]) => `-c ${name}=${value}`)
+      .join(' '),
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});

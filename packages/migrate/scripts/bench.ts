@@ -11,7 +11,14 @@ import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { createDatabase, tableMetadata } from '@groundtruth/db';
 import { applyMigrations } from '@groundtruth/db/migrations';
-import { generateLegacyFile, quoteIdent, readTargetSchema, targetChecksum } from '../src';
+import {
+  deferIndexes,
+  generateLegacyFile,
+  quoteIdent,
+  readTargetSchema,
+  restoreIndexes,
+  targetChecksum,
+} from '../src';
 
 const scale = Number(process.argv[2] ?? 1);
 const adminUrl =
@@ -99,17 +106,12 @@ function ensurePgloader(): string | null {
   return spawnSync('which', ['pgloader'], { encoding: 'utf8' }).stdout.trim() || null;
 }
 
-/** COPY of the migrated rows into a fresh migrated database: the floor any loader of the same data meets. */
-async function copyFloor(fromUrl: string, toUrl: string): Promise<number> {
-  const from = createDatabase({
-    url: fromUrl,
-    poolMax: 2,
-    connectTimeoutMs: 5000,
-    idleTimeoutMs: 1000,
-    statementTimeoutMs: 0,
-    statementCacheSize: 0,
-    applicationName: 'bench',
-  });
+/**
+ * COPY of the migrated rows into a fresh migrated database, with no conversion or checking: the floor any loader of
+ * the same data meets. `deferred`: indexes and constraints dropped first and rebuilt after, as the migrator does.
+ */
+async function copyFloor(fromUrl: string, toUrl: string, deferred: boolean): Promise<number> {
+  const from = createDatabase(benchDatabase(fromUrl));
   const tables = await readTargetSchema(from.pool, tableMetadata(from.prisma));
   const dumps: { table: string; data: Buffer[] }[] = [];
   for (const table of tables) {
@@ -123,9 +125,14 @@ async function copyFloor(fromUrl: string, toUrl: string): Promise<number> {
     dumps.push({ table: table.table, data });
   }
   await from.close();
-  const client = new pg.Client({ connectionString: toUrl });
-  await client.connect();
+  const to = createDatabase(benchDatabase(toUrl));
   const started = performance.now();
+  if (deferred)
+    await deferIndexes(
+      to.pool,
+      tables.map((table) => table.table),
+    );
+  const client = await to.pool.connect();
   for (const dump of dumps) {
     const stream = client.query(copyFrom(`COPY ${quoteIdent(dump.table)} FROM STDIN`));
     await new Promise<void>((resolve, reject) => {
@@ -135,30 +142,28 @@ async function copyFloor(fromUrl: string, toUrl: string): Promise<number> {
       stream.end();
     });
   }
+  client.release();
+  if (deferred) await restoreIndexes(to.pool, 2);
   const seconds = (performance.now() - started) / 1000;
-  await client.end();
+  await to.close();
   return seconds;
 }
 
+function benchDatabase(url: string) {
+  return {
+    url,
+    poolMax: 3,
+    connectTimeoutMs: 5000,
+    idleTimeoutMs: 1000,
+    statementTimeoutMs: 0,
+    statementCacheSize: 0,
+    applicationName: 'bench',
+  };
+}
+
 async function targetsIdentical(aUrl: string, bUrl: string): Promise<string> {
-  const a = createDatabase({
-    url: aUrl,
-    poolMax: 2,
-    connectTimeoutMs: 5000,
-    idleTimeoutMs: 1000,
-    statementTimeoutMs: 0,
-    statementCacheSize: 0,
-    applicationName: 'bench',
-  });
-  const b = createDatabase({
-    url: bUrl,
-    poolMax: 2,
-    connectTimeoutMs: 5000,
-    idleTimeoutMs: 1000,
-    statementTimeoutMs: 0,
-    statementCacheSize: 0,
-    applicationName: 'bench',
-  });
+  const a = createDatabase(benchDatabase(aUrl));
+  const b = createDatabase(benchDatabase(bUrl));
   try {
     const tables = await readTargetSchema(a.pool, tableMetadata(a.prisma));
     const differing: string[] = [];
@@ -181,7 +186,7 @@ async function targetsIdentical(aUrl: string, bUrl: string): Promise<string> {
 
 async function main(): Promise<void> {
   const file = path.join(os.tmpdir(), `gt-bench-scale-${scale}.db`);
-  let started = performance.now();
+  const started = performance.now();
   const generated = generateLegacyFile(file, { scale });
   console.log(
     `generated ${file}: ${generated.rows} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`,
@@ -211,11 +216,20 @@ async function main(): Promise<void> {
     results.push({ name: 'pgloader', timing, rows: generated.rows });
   }
   console.log('raw COPY floor ...');
-  started = performance.now();
-  const floorSeconds = await copyFloor(targets.copy!, await freshDatabase(`${prefix}_floor`, template));
+  const floorSeconds = await copyFloor(targets.copy!, await freshDatabase(`${prefix}_floor`, template), true);
   results.push({
-    name: 'COPY floor (same rows, no conversion)',
+    name: 'COPY floor (same rows, indexes built after)',
     timing: { seconds: floorSeconds, peakRssMb: null, ok: true },
+    rows: generated.rows,
+  });
+  const indexedSeconds = await copyFloor(
+    targets.copy!,
+    await freshDatabase(`${prefix}_indexed`, template),
+    false,
+  );
+  results.push({
+    name: 'COPY into the indexed schema',
+    timing: { seconds: indexedSeconds, peakRssMb: null, ok: true },
     rows: generated.rows,
   });
   const identical = await targetsIdentical(targets.copy!, targets.createMany!);
@@ -237,7 +251,7 @@ async function main(): Promise<void> {
   console.log(`\nscale ${scale}: ${generated.rows} legacy rows, ${os.cpus().length} CPUs`);
   console.log([line(header), ...rows.map(line)].join('\n'));
   console.log(`createMany target vs copy target: ${identical}`);
-  for (const name of ['template', 'copy', 'createmany', 'pgloader', 'floor'])
+  for (const name of ['template', 'copy', 'createmany', 'pgloader', 'floor', 'indexed'])
     await admin(`DROP DATABASE IF EXISTS ${prefix}_${name} WITH (FORCE)`);
 }
 

@@ -2,11 +2,40 @@ import { StringDecoder } from 'node:string_decoder';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { ScalarType } from '@groundtruth/db';
-import type { Value } from './convert';
 import { quoteIdent } from './target';
 
-const MASK64 = (1n << 64n) - 1n;
-const NULL_MARK = '\\N';
+/**
+ * A row is checked in its COPY text form: the pipeline writes each value in exactly the text PostgreSQL's COPY TO
+ * prints for it (timestamps without trailing zeros, t/f, COPY escapes), so the target side hashes the lines COPY
+ * TO returns as they are. Only JSON (JSONB reorders keys and respaces) and floats (PostgreSQL prints exponents
+ * differently) are normalized on both sides.
+ */
+
+const NULL_FIELD = '\\N';
+const COPY_SPECIAL = /[\\\b\t\n\v\f\r]/;
+const COPY_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\b': '\\b',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\v': '\\v',
+  '\f': '\\f',
+  '\r': '\\r',
+};
+const COPY_UNESCAPES: Record<string, string> = Object.fromEntries(
+  Object.entries(COPY_ESCAPES).map(([char, escaped]) => [escaped[1]!, char]),
+);
+
+/** COPY text escaping, the same set PostgreSQL's COPY TO escapes. */
+export function copyEscape(text: string): string {
+  return COPY_SPECIAL.test(text) ? text.replace(/[\\\b\t\n\v\f\r]/g, (char) => COPY_ESCAPES[char]!) : text;
+}
+
+function copyUnescape(field: string): string {
+  return field.includes('\\')
+    ? field.replace(/\\(.)/g, (_, char: string) => COPY_UNESCAPES[char] ?? char)
+    : field;
+}
 
 /** JSON with object keys sorted, so JSONB's own key order and spacing do not matter. */
 export function canonicalJson(text: string): string {
@@ -24,79 +53,45 @@ export function canonicalJson(text: string): string {
   return JSON.stringify(sort(JSON.parse(text)));
 }
 
-/** One converted value as the checksum sees it. */
-export function normalizeValue(type: ScalarType, value: Value): string {
-  if (value === null) return NULL_MARK;
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  if (type === 'Json') return canonicalJson(value as string);
-  return String(value);
-}
-
-/** A value as PostgreSQL's COPY text output shows it, normalized like normalizeValue. */
-export function normalizeTargetText(type: ScalarType, text: string | null): string {
-  if (text === null) return NULL_MARK;
-  switch (type) {
-    case 'Float':
-    case 'Decimal':
-      return String(Number(text));
-    case 'Json':
-      return canonicalJson(text);
-    case 'DateTime': {
-      const dot = text.indexOf('.');
-      return dot < 0 ? `${text}.000000` : `${text.slice(0, dot + 1)}${text.slice(dot + 1).padEnd(6, '0')}`;
-    }
-    default:
-      return text;
-  }
+/** How the checksum sees a field of a column of this type, given its COPY text; undefined: as it is. */
+export function fieldNormalizer(type: ScalarType): ((field: string) => string) | undefined {
+  if (type === 'Json')
+    return (field) => (field === NULL_FIELD ? field : copyEscape(canonicalJson(copyUnescape(field))));
+  if (type === 'Float' || type === 'Decimal')
+    return (field) => (field === NULL_FIELD ? field : String(Number(field)));
+  return undefined;
 }
 
 /**
- * Order-independent table checksum: the sum (mod 2^64) of each row's 64-bit hash (two 32-bit multiplicative
- * string hashes; an integrity check against lost or altered values, not a cryptographic one).
+ * Order-independent table checksum: per row a 64-bit hash of its line (two 32-bit multiplicative string hashes),
+ * summed per half mod 2^32. An integrity check against lost or altered values, not a cryptographic one.
  */
-export function rowHash(normalized: string[]): bigint {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let v = 0; v < normalized.length; v++) {
-    const text = normalized[v]!;
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
+export class TableHash {
+  private low = 0;
+  private high = 0;
+
+  constructor(start = 0n) {
+    this.low = Number(start & 0xffffffffn);
+    this.high = Number((start >> 32n) & 0xffffffffn);
+  }
+
+  add(line: string): void {
+    let h1 = 0xdeadbeef;
+    let h2 = 0x41c6ce57;
+    for (let i = 0; i < line.length; i++) {
+      const code = line.charCodeAt(i);
       h1 = Math.imul(h1 ^ code, 2654435761);
       h2 = Math.imul(h2 ^ code, 1597334677);
     }
-    h1 = Math.imul(h1 ^ 0x1f, 2654435761);
-    h2 = Math.imul(h2 ^ 0x1f, 1597334677);
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    this.low = (this.low + (h1 >>> 0)) % 0x100000000;
+    this.high = (this.high + (h2 >>> 0)) % 0x100000000;
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (BigInt(h2 >>> 0) << 32n) | BigInt(h1 >>> 0);
-}
 
-export function addHash(sum: bigint, hash: bigint): bigint {
-  return (sum + hash) & MASK64;
-}
-
-function unescapeCopy(field: string): string | null {
-  if (field === NULL_MARK) return null;
-  if (!field.includes('\\')) return field;
-  return field.replace(/\\(.)/g, (_, char: string) => {
-    switch (char) {
-      case 'n':
-        return '\n';
-      case 'r':
-        return '\r';
-      case 't':
-        return '\t';
-      case 'b':
-        return '\b';
-      case 'f':
-        return '\f';
-      case 'v':
-        return '\v';
-      default:
-        return char;
-    }
-  });
+  get value(): bigint {
+    return (BigInt(this.high) << 32n) | BigInt(this.low);
+  }
 }
 
 /** Streams the target table with COPY TO and returns its row count and checksum over the given columns. */
@@ -106,31 +101,41 @@ export async function targetChecksum(
   columns: { column: string; type: ScalarType }[],
 ): Promise<{ rows: number; hash: bigint }> {
   const client = await pool.connect();
+  const hash = new TableHash();
   let rows = 0;
-  let hash = 0n;
+  const normalizers = columns.map((column) => fieldNormalizer(column.type));
+  const consume = normalizers.some(Boolean)
+    ? (line: string) => {
+        const fields = line.split('\t');
+        for (let i = 0; i < fields.length; i++) {
+          const normalize = normalizers[i];
+          if (normalize) fields[i] = normalize(fields[i]!);
+        }
+        hash.add(fields.join('\t'));
+      }
+    : (line: string) => hash.add(line);
   try {
     const list = columns.map((column) => quoteIdent(column.column)).join(', ');
     const stream = client.query(copyTo(`COPY ${quoteIdent(table)} (${list}) TO STDOUT`));
     let rest = '';
     const decoder = new StringDecoder('utf8');
-    const consume = (line: string) => {
-      const fields = line.split('\t');
-      const normalized = columns.map((column, index) =>
-        normalizeTargetText(column.type, unescapeCopy(fields[index] ?? '')),
-      );
-      hash = addHash(hash, rowHash(normalized));
-      rows++;
-    };
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       const text = rest + decoder.write(chunk);
-      const lines = text.split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) consume(line);
+      let start = 0;
+      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+        consume(text.slice(start, end));
+        rows++;
+        start = end + 1;
+      }
+      rest = text.slice(start);
     }
     rest += decoder.end();
-    if (rest) consume(rest);
+    if (rest) {
+      consume(rest);
+      rows++;
+    }
   } finally {
     client.release();
   }
-  return { rows, hash };
+  return { rows, hash: hash.value };
 }

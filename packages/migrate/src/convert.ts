@@ -2,13 +2,13 @@ import { isUtf8 } from 'node:buffer';
 import type { ScalarType } from '@groundtruth/db';
 import { ConversionError } from './errors';
 
-/** A raw value as better-sqlite3 returns it with safeIntegers (TEXT/JSON columns are read as BLOB bytes). */
+/** A raw value as better-sqlite3 returns it with safeIntegers (bytes only where text was not valid UTF-8). */
 export type RawValue = bigint | number | string | Buffer | null;
 
 /**
  * A converted value, in the form both writers and the checksum share: Int/Float → number, BigInt → bigint,
- * String → string, Boolean → boolean, DateTime → 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC wall-clock, microseconds),
- * Json → the legacy JSON text (validated; PostgreSQL stores it as JSONB).
+ * String → string, Boolean → boolean, DateTime → 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC wall-clock, microseconds,
+ * trailing zeros dropped as PostgreSQL prints them), Json → the legacy JSON text (validated; stored as JSONB).
  */
 export type Value = bigint | number | string | boolean | null;
 
@@ -129,7 +129,8 @@ function formatUtc(epochMs: number, micros: number): string {
   }
   return (
     `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
-    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(micros, 6)}`
+    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}` +
+    (micros === 0 ? '' : `.${pad(micros, 6).replace(/0+$/, '')}`)
   );
 }
 
@@ -141,13 +142,12 @@ function fromEpoch(seconds: number, raw: RawValue): string {
 }
 
 /**
- * Any timestamp form the legacy files hold → UTC wall-clock 'YYYY-MM-DD HH:MM:SS.ffffff'. Values without a zone
+ * Any timestamp form the legacy files hold → UTC wall-clock 'YYYY-MM-DD HH:MM:SS[.ffffff]'. Values without a zone
  * are UTC already (SQLite's CURRENT_TIMESTAMP); values with a zone are converted; numbers are epoch seconds, or
  * milliseconds when too large to be seconds. More than microsecond precision is refused, not rounded.
  */
 export function convertDateTime(raw: RawValue): string {
-  if (typeof raw === 'string' && PLAIN_TIMESTAMP.test(raw) && plainTimestampValid(raw))
-    return `${raw}.000000`;
+  if (typeof raw === 'string' && PLAIN_TIMESTAMP.test(raw) && plainTimestampValid(raw)) return raw;
   if (typeof raw === 'number') return fromEpoch(raw, raw);
   if (typeof raw === 'bigint') return fromEpoch(Number(raw), raw);
   if (raw === null) return fail('timestamp', raw);
@@ -210,9 +210,4 @@ const converters: Record<ScalarType, (raw: RawValue) => Value> = {
 export function convertValue(type: ScalarType, raw: RawValue): Value {
   if (raw === null) return null;
   return converters[type](raw);
-}
-
-/** Columns whose legacy bytes must be read as BLOB so invalid UTF-8 is seen instead of replaced. */
-export function readsAsBytes(type: ScalarType): boolean {
-  return type === 'String' || type === 'Json';
 }

@@ -1,4 +1,5 @@
 export * from './convert';
+export * from './deferred';
 export * from './checksum';
 export * from './errors';
 export * from './generate';

@@ -1,8 +1,9 @@
 import type pg from 'pg';
-import { createDatabase, tableMetadata, type Database } from '@groundtruth/db';
+import { createDatabase, tableMetadata, type Database, type ScalarType } from '@groundtruth/db';
 import { convertValue, type RawValue, type Value } from './convert';
-import { addHash, normalizeValue, rowHash, targetChecksum } from './checksum';
+import { canonicalJson, copyEscape, TableHash, targetChecksum } from './checksum';
 import { ConversionError, MigrateError } from './errors';
+import { deferIndexes, deferredCount, restoreIndexes, restoreTableIndexes } from './deferred';
 import { keySetName, planTables, type TablePlan } from './plan';
 import { openSource, sourceError, type LegacySource } from './source';
 import {
@@ -14,13 +15,8 @@ import {
   resetSequences,
   type TargetTable,
 } from './target';
-import {
-  copyWriter,
-  createManyWriter,
-  type BatchWriter,
-  type QuarantinedRow,
-  type WriterName,
-} from './writers';
+import { createManyWriter } from './writer-threads';
+import { copyWriter, type BatchWriter, type QuarantinedRow, type WriterName } from './writers';
 
 export interface MigrateOptions {
   /** the legacy SQLite file */
@@ -30,6 +26,8 @@ export interface MigrateOptions {
   batchSize?: number;
   /** batches in flight at once (inserts in parallel, commits in order) */
   concurrency?: number;
+  /** worker threads of the createMany writer, each with its own Prisma client */
+  writerThreads?: number;
   dryRun?: boolean;
   verifyOnly?: boolean;
   resume?: boolean;
@@ -90,6 +88,13 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** Prisma's createMany slows down more than linearly with the rows per call; COPY likes large batches. */
+export const DEFAULT_BATCH_SIZE: Record<WriterName, number> = { createMany: 500, copy: 5000 };
+export const DEFAULT_WRITER_THREADS = 2;
+
+/** Connections rebuilding indexes after the load (PostgreSQL adds its own parallel workers per build). */
+const INDEX_BUILDERS = 2;
+
 async function connectTarget(url: string, poolMax: number): Promise<Database> {
   let parsed: URL;
   try {
@@ -105,6 +110,8 @@ async function connectTarget(url: string, poolMax: number): Promise<Database> {
     statementTimeoutMs: 0,
     statementCacheSize: 100,
     applicationName: 'groundtruth-migrator',
+    // every batch commits with its checkpoint: a server crash can lose the last batches, never split one
+    sessionSettings: { synchronous_commit: 'off' },
   });
   try {
     await db.pool.query('SELECT 1');
@@ -116,6 +123,23 @@ async function connectTarget(url: string, poolMax: number): Promise<Database> {
     );
   }
   return db;
+}
+
+/** A converted value in COPY text form, exactly as PostgreSQL's COPY TO prints it back. */
+function copyField(value: Value): string {
+  if (value === null) return '\\N';
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (typeof value === 'string') return copyEscape(value);
+  return String(value);
+}
+
+/** The row as the checksum sees it when JSON is involved: JSON canonical (JSONB keeps neither order nor spacing). */
+function checksumLine(types: ScalarType[], row: Value[]): string {
+  return row
+    .map((value, i) =>
+      types[i] === 'Json' && value !== null ? copyEscape(canonicalJson(value as string)) : copyField(value),
+    )
+    .join('\t');
 }
 
 function keyOf(row: Value[], indexes: number[]): string | null {
@@ -175,6 +199,9 @@ async function processTable(source: LegacySource, run: TableRun): Promise<TableO
   let orphans = 0;
   const orphanSamples: string[] = [];
   let rows: Value[][] = [];
+  let text = '';
+  let batchRows = 0;
+  const hash = new TableHash(run.start.sourceHash);
   let quarantine: QuarantinedRow[] = [];
   let previous: Promise<void> = Promise.resolve();
   const inFlight: Promise<void>[] = [];
@@ -192,15 +219,18 @@ async function processTable(source: LegacySource, run: TableRun): Promise<TableO
 
   const flush = async (done: boolean) => {
     state.seconds = run.start.seconds + (performance.now() - started) / 1000;
+    state.sourceHash = hash.value;
     const checkpoint: Checkpoint = { ...state, done };
     if (run.writer) {
-      const write = run.writer.write({ plan, rows, quarantine, checkpoint }, previous);
+      const write = run.writer.write({ plan, rows, copyText: text, quarantine, checkpoint }, previous);
       write.catch(() => undefined);
       previous = write;
       inFlight.push(write);
       if (inFlight.length >= run.concurrency) await inFlight.shift();
     }
     rows = [];
+    text = '';
+    batchRows = 0;
     quarantine = [];
     emit(done);
   };
@@ -208,6 +238,9 @@ async function processTable(source: LegacySource, run: TableRun): Promise<TableO
   const statement = source.db.prepare(plan.selectSql).raw(true).safeIntegers(true);
   const columnCount = plan.columns.length;
   const columns = plan.columns;
+  const types = columns.map((column) => column.type);
+  const hasJson = types.includes('Json');
+  const wantsRows = run.writer?.wantsRows ?? false;
   const missingReason =
     plan.requiredMissing.length > 0
       ? `the legacy table lacks required column(s) ${plan.requiredMissing.join(', ')} (NOT NULL, no default)`
@@ -223,14 +256,18 @@ async function processTable(source: LegacySource, run: TableRun): Promise<TableO
       let orphan = false;
       for (let i = 0; i < columnCount && !reason; i++) {
         const column = columns[i]!;
-        const value = raw[i + 1] ?? null;
+        let value = raw[i + 1] ?? null;
         if (value === null) {
           if (!column.nullable) reason = `column ${column.column}: NULL in a NOT NULL column`;
           converted[i] = null;
           continue;
         }
+        // text is read as text (fast); SQLite hands invalid UTF-8 over as U+FFFD, so only then look at the bytes
+        if (typeof value === 'string' && value.includes('\uFFFD')) {
+          value = raw[i + 1] = source.bytesOf(table, column.column, rowid);
+        }
         try {
-          converted[i] = convertValue(column.type, value);
+          converted[i] = convertValue(types[i]!, value);
         } catch (error) {
           if (!(error instanceof ConversionError)) throw error;
           reason = `column ${column.column}: ${error.message}`;
@@ -280,14 +317,16 @@ async function processTable(source: LegacySource, run: TableRun): Promise<TableO
           const key = keyOf(converted, register.indexes);
           if (key !== null) run.keySets.get(register.name)!.add(key);
         }
-        const normalized = new Array<string>(columnCount);
-        for (let i = 0; i < columnCount; i++) normalized[i] = normalizeValue(columns[i]!.type, converted[i]!);
-        state.sourceHash = addHash(state.sourceHash, rowHash(normalized));
+        let line = copyField(converted[0]!);
+        for (let i = 1; i < columnCount; i++) line += `\t${copyField(converted[i]!)}`;
+        hash.add(hasJson ? checksumLine(types, converted) : line);
+        text += `${line}\n`;
         state.written++;
-        rows.push(converted);
+        batchRows++;
+        if (wantsRows) rows.push(converted);
       }
       state.lastRowid = rowid;
-      if (rows.length + quarantine.length >= run.batchSize) await flush(false);
+      if (batchRows + quarantine.length >= run.batchSize) await flush(false);
     }
   } catch (error) {
     await Promise.allSettled(inFlight);
@@ -299,7 +338,7 @@ async function processTable(source: LegacySource, run: TableRun): Promise<TableO
   }
   await flush(true);
   await Promise.all(inFlight);
-  return { checkpoint: { ...state, done: true }, orphans, orphanSamples };
+  return { checkpoint: { ...state, sourceHash: hash.value, done: true }, orphans, orphanSamples };
 }
 
 function emptyCheckpoint(table: string): Checkpoint {
@@ -462,15 +501,26 @@ function tableReport(
 export async function migrate(options: MigrateOptions): Promise<MigrationReport> {
   const started = performance.now();
   const writerName = options.writer ?? 'createMany';
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE[writerName];
   const concurrency = options.concurrency ?? 4;
   const log = options.onLog ?? (() => undefined);
   const mode = options.verifyOnly ? 'verify' : options.dryRun ? 'dry-run' : 'migrate';
   const source = openSource(options.source);
   let db: Database | undefined;
+  let writer: BatchWriter | undefined;
   try {
     db = await connectTarget(options.databaseUrl, concurrency + 2);
     const { pool, prisma } = db;
+    if ((await deferredCount(pool)) > 0) {
+      if (mode !== 'migrate' || !options.resume) {
+        throw new MigrateError(
+          'refused',
+          'an earlier run was interrupted before it rebuilt the indexes it had dropped: pass --resume to continue it',
+        );
+      }
+      log('rebuilding the indexes an interrupted run had dropped');
+      await restoreIndexes(pool, INDEX_BUILDERS);
+    }
     const targets = await readTargetSchema(pool, tableMetadata(prisma));
     const { plans, missingTables } = planTables(source, targets, {
       tables: options.tables,
@@ -600,24 +650,57 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
       `INSERT INTO _migrator_runs (source_path, source_fingerprint, writer, status) VALUES ($1, $2, $3, 'running') RETURNING id`,
       [options.source, source.fingerprint, writerName],
     );
-    const writer = writerName === 'copy' ? copyWriter(pool) : createManyWriter(prisma);
+    const pending = plans.filter((plan) => !checkpoints.get(plan.target.table)?.done);
+    await deferIndexes(
+      pool,
+      pending.map((plan) => plan.target.table),
+    );
+    const threads = options.writerThreads ?? DEFAULT_WRITER_THREADS;
+    writer =
+      writerName === 'copy'
+        ? copyWriter(pool)
+        : createManyWriter(options.databaseUrl, threads, Math.ceil(concurrency / threads) + 1);
+    // Each loaded table gets its indexes rebuilt and is verified while the next tables load.
     const finished: { plan: TablePlan; outcome: TableOutcome; status: TableReport['status'] }[] = [];
-    await runPass(source, pool, plans, {
-      writer,
-      batchSize,
-      concurrency,
-      phase: 'migrate',
-      checkpoints,
-      onProgress: options.onProgress,
-      onTable: (plan, outcome, status) => finished.push({ plan, outcome, status }),
-    });
+    const checks: Promise<string>[] = [];
+    try {
+      await runPass(source, pool, plans, {
+        writer,
+        batchSize,
+        concurrency,
+        phase: 'migrate',
+        checkpoints,
+        onProgress: options.onProgress,
+        onTable: (plan, outcome, status) => {
+          finished.push({ plan, outcome, status });
+          const check = restoreTableIndexes(pool, plan.target.table).then(() =>
+            verifyTable(pool, plan, outcome.checkpoint),
+          );
+          check.catch(() => undefined);
+          checks.push(check);
+        },
+      });
+    } catch (error) {
+      await Promise.allSettled(checks);
+      throw error;
+    }
+    const results = await Promise.allSettled(checks);
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const indexStarted = performance.now();
+    const rebuilt = await restoreIndexes(pool, INDEX_BUILDERS);
+    if (rebuilt > 0) {
+      log(
+        `rebuilt ${rebuilt} foreign keys and remaining indexes in ${((performance.now() - indexStarted) / 1000).toFixed(1)} s`,
+      );
+    }
     await resetSequences(pool, targets);
     let ok = true;
-    for (const { plan, outcome, status } of finished) {
-      const check = await verifyTable(pool, plan, outcome.checkpoint);
+    finished.forEach(({ plan, outcome, status }, index) => {
+      const check = (results[index] as PromiseFulfilledResult<string>).value;
       if (check.startsWith('FAILED')) ok = false;
       reports.push(tableReport(plan, outcome, status, check));
-    }
+    });
     await pool.query(`UPDATE _migrator_runs SET status = $2, finished_at = now() WHERE id = $1`, [
       run.rows[0]!.id,
       ok ? 'completed' : 'verification-failed',
@@ -625,6 +708,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
     return finish(ok);
   } finally {
     source.close();
+    await writer?.close?.();
     await db?.close();
   }
 }

@@ -1,6 +1,5 @@
 import type { LegacySource } from './source';
 import { quoteSqlite } from './source';
-import { readsAsBytes } from './convert';
 import { MigrateError } from './errors';
 import type { TargetColumn, TargetTable } from './target';
 
@@ -79,13 +78,7 @@ export function planTables(
       rowidAlias.length === 1 && rowidAlias[0]!.declaredType.toUpperCase() === 'INTEGER'
         ? rowidAlias[0]!.name
         : null;
-    const select = columns
-      .map((column) =>
-        readsAsBytes(column.type)
-          ? `CAST(${quoteSqlite(column.column)} AS BLOB)`
-          : quoteSqlite(column.column),
-      )
-      .join(', ');
+    const select = columns.map((column) => quoteSqlite(column.column)).join(', ');
     plans.push({
       target,
       columns,

@@ -1,8 +1,28 @@
+import pg from 'pg';
 import { createDatabase, tableMetadata } from '@groundtruth/db';
 import { targetChecksum } from './checksum';
 import { readTargetSchema } from './target';
 
-/** Everything a migration leaves in the target: per-table checksums, quarantine rows, next ids. */
+const CATALOG_SQL = `
+SELECT 'index' AS kind, tablename AS table_name, indexname AS name, indexdef AS definition
+FROM pg_indexes WHERE schemaname = current_schema() AND tablename NOT LIKE '\\_%'
+UNION ALL
+SELECT 'constraint', conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+FROM pg_constraint WHERE connamespace = current_schema()::regnamespace AND conrelid::regclass::text NOT LIKE '\\_%'
+ORDER BY 1, 2, 3`;
+
+/** The indexes and constraints of the schema's tables (the migrator's own and Prisma's tables left out). */
+export async function targetCatalog(url: string): Promise<Record<string, string>[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<Record<string, string>>(CATALOG_SQL)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Everything a migration leaves in the target: per-table checksums, quarantine rows, next ids, the catalog. */
 export async function targetState(url: string): Promise<Record<string, unknown>> {
   const db = createDatabase({
     url,
@@ -30,6 +50,7 @@ export async function targetState(url: string): Promise<Record<string, unknown>>
        ORDER BY table_name, legacy_rowid`,
     );
     state.quarantine = quarantine.rows;
+    state.catalog = await targetCatalog(url);
     return state;
   } finally {
     await db.close();

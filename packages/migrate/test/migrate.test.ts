@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createTestDatabase, sharedPath, type TestDatabase } from '@groundtruth/db/testing';
-import { generateLegacyFile, migrate, MigrateError } from '../src';
+import { generateLegacyFile, migrate, MigrateError, targetCatalog } from '../src';
 import { editLegacy, query, targetState } from './helpers';
 
 const FIXTURE = sharedPath('fixtures/legacy/video_archive.db');
@@ -58,6 +58,11 @@ describe('the real legacy fixture', () => {
       `INSERT INTO keyframe_annotations (video_id, timestamp, bbox_x, bbox_y, bbox_width, bbox_height) VALUES (1, 0, 1, 1, 1, 1) RETURNING id`,
     );
     expect(next!.id).toBe(17);
+    // indexes and constraints were dropped for the load and rebuilt exactly as the migrations define them
+    const fresh = await database('fixture-fresh');
+    const [migrated, defined] = await Promise.all([target.url, fresh.url].map(targetCatalog));
+    expect(migrated!.length).toBeGreaterThan(60);
+    expect(migrated).toEqual(defined);
   });
 
   it('running again after success only re-verifies', async () => {
@@ -95,6 +100,9 @@ describe('legacy quirks', () => {
        UPDATE keyframe_annotations SET bbox_x = 10.5 WHERE id = 8;
        UPDATE keyframe_annotations SET comment = CAST(x'6361666eff20c3' AS TEXT) WHERE id = 9;
        UPDATE keyframe_annotations SET video_id = 99999 WHERE id = 10;
+       UPDATE keyframe_annotations SET comment = 'ctl' || char(8) || char(11) || char(12) || char(13) || '\\n' || char(10) || ' � kept', timestamp = 1e-7 WHERE id = 11;
+       UPDATE keyframe_annotations SET timestamp = 1e21 WHERE id = 12;
+       UPDATE videos SET upload_date = '2026-01-20 01:50:58.100000' WHERE id = 3;
        UPDATE sync_history SET details = '{"broken": ' WHERE id = 1;
        UPDATE sync_history SET details = '{"b": 1, "a": [2.5, "ü"], "big": 12345678901234567890}' WHERE id = 2;
        UPDATE sync_config SET config_value = 'gAAAAABnAbC-_x==' || char(10) WHERE id = 1;
@@ -175,6 +183,20 @@ describe('legacy quirks', () => {
       base64: Buffer.from([0x63, 0x61, 0x66, 0x6e, 0xff, 0x20, 0xc3]).toString('base64'),
     });
     expect(quarantine[0]!.row_data.bbox_x).toBe(10.5);
+    // COPY escapes, a real U+FFFD (valid UTF-8) and float/fraction forms PostgreSQL prints its own way
+    expect(
+      await query(
+        target.url,
+        `SELECT id, timestamp, CASE WHEN id = 11 THEN comment END AS comment
+         FROM keyframe_annotations WHERE id IN (11, 12) ORDER BY id`,
+      ),
+    ).toEqual([
+      { id: 11, timestamp: 1e-7, comment: 'ctl\b\v\f\r\\n\n \uFFFD kept' },
+      { id: 12, timestamp: 1e21, comment: null },
+    ]);
+    expect(await query(target.url, `SELECT upload_date::text AS d FROM videos WHERE id = 3`)).toEqual([
+      { d: '2026-01-20 01:50:58.1' },
+    ]);
     const keyframes = report.tables.find((t) => t.table === 'keyframe_annotations')!;
     expect(keyframes.read).toBe(keyframes.written + 3);
   });

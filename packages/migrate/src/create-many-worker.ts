@@ -1,0 +1,50 @@
+/** A createMany writer thread: its own Prisma client writes the batches the pipeline hands it (writer-threads.ts). */
+import { parentPort, workerData } from 'node:worker_threads';
+import { createDatabase } from '@groundtruth/db';
+import { prismaBatchWriter } from './writers';
+import type { FromWriterThread, ToWriterThread, WriterThreadData } from './writer-threads';
+
+const { url, connections } = workerData as WriterThreadData;
+const port = parentPort!;
+const db = createDatabase({
+  url,
+  poolMax: connections,
+  connectTimeoutMs: 5000,
+  idleTimeoutMs: 10_000,
+  statementTimeoutMs: 0,
+  statementCacheSize: 100,
+  applicationName: 'groundtruth-migrator',
+  sessionSettings: { synchronous_commit: 'off' },
+});
+const writer = prismaBatchWriter(db.prisma);
+const permissions = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+const post = (message: FromWriterThread) => port.postMessage(message);
+
+port.on('message', (message: ToWriterThread) => {
+  switch (message.type) {
+    case 'write': {
+      // the pipeline sends 'commit' once the batch before has committed, 'abort' when it failed
+      const previous = new Promise<void>((resolve, reject) =>
+        permissions.set(message.id, { resolve, reject }),
+      );
+      writer.write(message.batch, previous).then(
+        () => post({ type: 'done', id: message.id }),
+        (error: unknown) =>
+          post({ type: 'failed', id: message.id, message: (error as Error).message ?? String(error) }),
+      );
+      break;
+    }
+    case 'commit':
+      permissions.get(message.id)?.resolve();
+      permissions.delete(message.id);
+      break;
+    case 'abort':
+      permissions.get(message.id)?.reject(new Error('an earlier batch failed'));
+      permissions.delete(message.id);
+      break;
+    case 'close':
+      // exit even if a library left a timer or handle behind
+      void db.close().finally(() => process.exit(0));
+      break;
+  }
+});
