@@ -2,16 +2,21 @@
  * `pnpm bench:api`: the API's hot reads under load, against a bare node `http` + `pg` server running the same
  * queries, on a scratch database seeded with ~1M keyframe annotations (dropped at the end).
  *
- * Env: TEST_DATABASE_URL or DATABASE_URL (a server whose user may create databases), BENCH_DURATION (s, default 10),
- * BENCH_CONNECTIONS (default 100), BENCH_VIDEOS (default 10000; 100 keyframes and 200 annotation tags per video),
- * LOG_LEVEL of the API's request log (default info; written to /dev/null).
- * Each server runs in its own process; autocannon drives it from this one.
+ * Env: TEST_DATABASE_URL or DATABASE_URL (a server whose user may create databases), BENCH_DURATION (s per
+ * measurement, default 5), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 100), BENCH_VIDEOS (default 10000;
+ * 100 keyframes and 200 annotation tags per video), BENCH_KEEP_DB (a database name: seeded once, reused and kept, for looking at query plans),
+ * LOG_LEVEL of the API's log (default info).
+ * Each server runs in its own process with NODE_ENV=production (source run through tsx, not the tsup bundle): the API
+ * as main.ts builds it (its logger writes to the child's stdout, which is /dev/null here), the bare server with the
+ * same domain functions, hence the same SQL. autocannon drives both from this process: per read, a warm-up of each,
+ * then BENCH_ROUNDS alternating measurements of each; the median round is reported, with the server process's own CPU
+ * time per request (user + system), which machine load disturbs far less than req/s.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import os from 'node:os';
 import autocannon from 'autocannon';
-import { pino } from 'pino';
 import { loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig, type Database } from '@groundtruth/db';
 import { applyMigrations } from '@groundtruth/db/migrations';
@@ -20,7 +25,8 @@ import { createJobProducer } from '@groundtruth/jobs';
 import { createQueueBackend } from '@groundtruth/queue';
 import { getAnnotationTags, getVideo, listKeyframes, listVideos } from '@groundtruth/domain';
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
 const VIDEOS = Number(process.env.BENCH_VIDEOS ?? 10_000);
 const KEYFRAMES_PER_VIDEO = 100;
@@ -167,7 +173,6 @@ async function serve(kind: ServerKind, url: string): Promise<void> {
   let server: http.Server;
   let closeQueue = async () => {};
   if (kind === 'framework') {
-    const { createApp } = await import('../src/app');
     const queue = createQueueBackend({
       redisUrl: config.REDIS_URL,
       databaseUrl: config.DATABASE_URL,
@@ -178,9 +183,8 @@ async function serve(kind: ServerKind, url: string): Promise<void> {
       await jobs.close();
       await queue.close();
     };
-    // request logs at LOG_LEVEL (default info, as in production), written to /dev/null
-    const logger = pino({ level: config.LOG_LEVEL }, pino.destination({ dest: '/dev/null', sync: false }));
-    server = http.createServer(createApp({ config, db, queue, jobs }, logger));
+    const { createApp, createLogger } = await import('../src/app');
+    server = http.createServer(createApp({ config, db, queue, jobs }, createLogger(config)));
   } else {
     server = bareServer(db);
   }
@@ -190,6 +194,7 @@ async function serve(kind: ServerKind, url: string): Promise<void> {
     process.send!({ port: typeof address === 'object' && address ? address.port : 0 });
   });
   process.on('message', (message) => {
+    if (message === 'cpu') process.send!({ cpu: process.cpuUsage() });
     if (message !== 'stop') return;
     server.closeAllConnections();
     server.close(() => void Promise.all([db.close(), closeQueue()]).then(() => process.exit(0)));
@@ -197,7 +202,11 @@ async function serve(kind: ServerKind, url: string): Promise<void> {
 }
 
 async function startServer(kind: ServerKind, url: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(__filename, ['serve', kind, url], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const child = fork(__filename, ['serve', kind, url], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message) => resolve((message as { port: number }).port));
     child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
@@ -211,24 +220,55 @@ async function stopServer(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
+
+/** The server process's CPU time so far (user + system), in microseconds. */
+function cpuTime(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (message: { cpu?: NodeJS.CpuUsage }) => {
+      if (!message.cpu) return;
+      child.off('message', onMessage);
+      resolve(message.cpu.user + message.cpu.system);
+    };
+    child.on('message', onMessage);
+    child.send('cpu');
+  });
+}
+
 interface Figures {
   reqPerSec: number;
   p50: number;
   p99: number;
+  /** server CPU time per request, µs */
+  cpuPerRequest: number;
   errors: number;
 }
 
-async function load(port: number, scenario: Scenario, duration = DURATION): Promise<Figures> {
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function load(
+  server: { child: ChildProcess; port: number },
+  scenario: Scenario,
+  duration = DURATION,
+): Promise<Figures> {
+  const port = server.port;
+  const cpuBefore = await cpuTime(server.child);
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: CONNECTIONS,
     duration,
     requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: scenario.path() }) }],
   });
+  const cpu = (await cpuTime(server.child)) - cpuBefore;
   return {
     reqPerSec: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    cpuPerRequest: cpu / Math.max(1, result.requests.total),
     errors: result.errors + result.timeouts + result.non2xx,
   };
 }
@@ -237,50 +277,89 @@ async function main(): Promise<void> {
   const adminUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
   if (!adminUrl)
     throw new Error('Set TEST_DATABASE_URL or DATABASE_URL (a server whose user may create databases)');
-  const name = `gt_bench_${randomBytes(4).toString('hex')}`;
+  const keep = process.env.BENCH_KEEP_DB;
+  const name = keep ?? `gt_bench_${randomBytes(4).toString('hex')}`;
   const url = databaseUrl(adminUrl, name);
-  console.log(`scratch database ${name}`);
-  await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
+  const exists = await withAdminClient(adminUrl, async (client) => {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
+    return (found.rowCount ?? 0) > 0;
+  });
+  console.log(`${exists ? 'reusing' : 'scratch'} database ${name}`);
   try {
     await applyMigrations(url);
-    await seed(url);
+    if (!exists) await seed(url);
     await queryBaseline(url);
     const results = new Map<string, Partial<Record<ServerKind, Figures>>>();
     // Both servers stay up; each read is driven against one, then the other, so a change in machine load
     // during the run skews both sides alike.
     const servers = { framework: await startServer('framework', url), bare: await startServer('bare', url) };
+    const loadBefore = loadAverage();
     try {
       for (const scenario of SCENARIOS) {
-        const figures: Partial<Record<ServerKind, Figures>> = {};
-        for (const kind of ['framework', 'bare'] as const) {
-          await load(servers[kind].port, scenario, 2); // warm-up: JIT, pool, prepared statements
-          figures[kind] = await load(servers[kind].port, scenario);
-          const f = figures[kind];
-          console.log(
-            `  ${kind.padEnd(9)} ${scenario.name.padEnd(34)} ${f.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms${f.errors ? `  errors ${f.errors}` : ''}`,
-          );
+        const rounds: Record<ServerKind, Figures[]> = { framework: [], bare: [] };
+        for (const kind of ['framework', 'bare'] as const) await load(servers[kind], scenario, 3); // warm-up: JIT, pool, prepared statements
+        for (let round = 1; round <= ROUNDS; round++) {
+          for (const kind of ['framework', 'bare'] as const) {
+            const f = await load(servers[kind], scenario);
+            rounds[kind].push(f);
+            console.log(
+              `  ${kind.padEnd(9)} ${scenario.name.padEnd(34)} ${f.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  ${f.cpuPerRequest.toFixed(0)} µs CPU/req  load ${loadAverage()}${f.errors ? `  errors ${f.errors}` : ''}`,
+            );
+          }
         }
-        results.set(scenario.name, figures);
+        const summary = (list: Figures[]): Figures => ({
+          reqPerSec: median(list.map((f) => f.reqPerSec)),
+          p50: median(list.map((f) => f.p50)),
+          p99: median(list.map((f) => f.p99)),
+          cpuPerRequest: median(list.map((f) => f.cpuPerRequest)),
+          errors: list.reduce((sum, f) => sum + f.errors, 0),
+        });
+        results.set(scenario.name, { framework: summary(rounds.framework), bare: summary(rounds.bare) });
       }
     } finally {
       await Promise.all([stopServer(servers.framework.child), stopServer(servers.bare.child)]);
     }
+    const loadAfter = loadAverage();
     console.log(
-      `\n${CONNECTIONS} connections, ${DURATION} s each, ${VIDEOS * KEYFRAMES_PER_VIDEO} keyframe annotations\n`,
+      `\n${CONNECTIONS} connections, medians of ${ROUNDS} rounds of ${DURATION} s after a 3 s warm-up, ` +
+        `${VIDEOS * KEYFRAMES_PER_VIDEO} keyframe ` +
+        `annotations; ${os.cpus().length} CPUs (shared by autocannon, both servers and PostgreSQL); load average ` +
+        `${loadBefore} before, ${loadAfter} after`,
     );
     console.log(
-      '| read | API req/s | API p50 | API p99 | bare req/s | bare p50 | bare p99 | bare/API req/s | p99 < 15 ms |',
+      'API/bare req/s = bare req/s ÷ API req/s (whole machine at saturation); API/bare CPU = server CPU per request ' +
+        `of the API ÷ that of the bare server. By Little's law ${CONNECTIONS} connections at p50 < 15 ms need over ` +
+        `${Math.round(CONNECTIONS / 0.015)} req/s.\n`,
     );
-    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    console.log(
+      '| read | API req/s | API p50 | API p99 | API CPU/req | bare req/s | bare p50 | bare p99 | bare CPU/req | ' +
+        'API/bare req/s | API/bare CPU | p99 < 15 ms | req/s ratio <= 2x | CPU ratio <= 2x |',
+    );
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    let failed = 0;
     for (const [scenario, { framework, bare }] of results) {
       if (!framework || !bare) continue;
+      const cost = bare.reqPerSec / framework.reqPerSec;
+      const cpuCost = framework.cpuPerRequest / bare.cpuPerRequest;
+      const verdict = (ok: boolean) => {
+        if (!ok) failed++;
+        return ok ? 'PASS' : 'FAIL';
+      };
       console.log(
-        `| ${scenario} | ${framework.reqPerSec.toFixed(0)} | ${framework.p50} ms | ${framework.p99} ms | ${bare.reqPerSec.toFixed(0)} | ${bare.p50} ms | ${bare.p99} ms | ${(bare.reqPerSec / framework.reqPerSec).toFixed(2)}x | ${framework.p99 < 15 ? 'yes' : 'no'} |`,
+        `| ${scenario} | ${framework.reqPerSec.toFixed(0)} | ${framework.p50} ms | ${framework.p99} ms | ` +
+          `${framework.cpuPerRequest.toFixed(0)} µs | ${bare.reqPerSec.toFixed(0)} | ${bare.p50} ms | ${bare.p99} ms | ` +
+          `${bare.cpuPerRequest.toFixed(0)} µs | ${cost.toFixed(2)}x | ${cpuCost.toFixed(2)}x | ` +
+          `${verdict(framework.p99 < 15 && framework.errors === 0)} (bare ${bare.p99 < 15 ? 'PASS' : 'FAIL'}) | ` +
+          `${verdict(cost <= 2)} | ${verdict(cpuCost <= 2)} |`,
       );
     }
+    console.log(`\n${failed === 0 ? 'PASS' : `FAIL (${failed} goal checks)`}`);
   } finally {
-    await dropDatabase(adminUrl, name);
-    console.log(`dropped ${name}`);
+    if (!keep) {
+      await dropDatabase(adminUrl, name);
+      console.log(`dropped ${name}`);
+    }
   }
 }
 

@@ -1,6 +1,6 @@
-import express from 'express';
-import { pinoHttp } from 'pino-http';
-import type { Logger } from 'pino';
+import express, { type RequestHandler } from 'express';
+import { pino, type Level, type Logger } from 'pino';
+import type { Config } from '@groundtruth/config';
 import { requireWriteToken } from './auth';
 import type { AppContext } from './context';
 import { errorHandler, notFoundHandler } from './errors';
@@ -25,11 +25,82 @@ import { vibrationExportRoutes } from './routes/vibration-export';
 import { yoloRoutes } from './routes/yolo';
 import type { ApiRouter } from './route';
 
+/**
+ * The API's logger, as main.ts and the benchmark build it: JSON lines on stdout, buffered and written asynchronously,
+ * off the request path (pino flushes the buffer when the process exits).
+ */
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.LOG_LEVEL, name: 'api' }, pino.destination({ dest: 1, sync: false }));
+}
+
+/** A successful request slower than this is logged at info even in production. */
+export const SLOW_REQUEST_MS = 1000;
+
+declare module 'http' {
+  interface IncomingMessage {
+    /** Request number of this process, on every log line of the request. */
+    id: number;
+    /** The request's logger (`reqId`, `req.method`, `req.url` bound); created on first use. */
+    log: Logger;
+  }
+}
+
+const requestLog = Symbol('requestLog');
+
+/**
+ * One structured line per finished request: `reqId`, `req` {method, url}, `res` {statusCode}, `responseTime` (ms).
+ * 5xx at error; 4xx, aborted and slow requests at info; other requests at info in development and at debug in
+ * production, so a production log at LOG_LEVEL=info holds only what needs a look. Request headers (they carry the
+ * write token) are never logged. Per request this costs a counter, a clock read and one listener: `req.log`, a child
+ * logger, is only built when a handler logs through it.
+ */
+function requestLogger(app: express.Express, logger: Logger, production: boolean): RequestHandler {
+  const successLevel: Level = production ? 'debug' : 'info';
+  Object.defineProperty(app.request, 'log', {
+    get(this: express.Request & { [requestLog]?: Logger }) {
+      return (this[requestLog] ??= logger.child({
+        reqId: this.id,
+        req: { method: this.method, url: this.originalUrl },
+      }));
+    },
+  });
+  let lastId = 0;
+  return (req, res, next) => {
+    if (req.url === '/api/health') return next();
+    const started = performance.now();
+    req.id = lastId = (lastId + 1) & 0x7fffffff;
+    res.once('close', () => {
+      const responseTime = Math.round(performance.now() - started);
+      const completed = res.writableFinished;
+      const level: Level =
+        res.statusCode >= 500
+          ? 'error'
+          : res.statusCode >= 400 || !completed || responseTime >= SLOW_REQUEST_MS
+            ? 'info'
+            : successLevel;
+      if (!logger.isLevelEnabled(level)) return;
+      logger[level](
+        {
+          reqId: req.id,
+          req: { method: req.method, url: req.originalUrl },
+          res: { statusCode: res.statusCode },
+          responseTime,
+        },
+        completed ? 'request completed' : 'request aborted',
+      );
+    });
+    next();
+  };
+}
+
 export function createApp(context: AppContext, logger: Logger): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 1); // one proxy hop, like the legacy ProxyFix
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
+  // No ETag on JSON answers (the legacy API sent none, and hashing every keyframe list costs the hot reads), while
+  // files keep theirs: Express passes this setting to res.sendFile only as on/off, so it stays "on" as a function.
+  app.set('etag', () => undefined);
+  app.use(requestLogger(app, logger, context.config.NODE_ENV === 'production'));
   app.use(express.json({ limit: '10mb' }));
   app.use(requireWriteToken(context.config.API_WRITE_TOKEN));
   app.use(healthRoutes(context));

@@ -1,12 +1,11 @@
-import { pino } from 'pino';
 import { loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
 import { createJobProducer } from '@groundtruth/jobs';
 import { createQueueBackend } from '@groundtruth/queue';
-import { createApp } from './app';
+import { createApp, createLogger } from './app';
 
 const config = loadConfig();
-const logger = pino({ level: config.LOG_LEVEL, name: 'api' });
+const logger = createLogger(config);
 const db = createDatabase(databaseOptionsFromConfig(config, 'groundtruth-api'));
 const queue = createQueueBackend({
   redisUrl: config.REDIS_URL,

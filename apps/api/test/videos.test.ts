@@ -28,6 +28,7 @@ describe('videos, legacy video tags, behaviors (on the real legacy fixture)', ()
     it('lists newest first with the computed fields of the contract', async () => {
       const res = await request(t.app).get('/api/videos').expect(200);
       expect(res.body.success).toBe(true);
+      expect(res.headers.etag).toBeUndefined(); // as the legacy API: JSON answers are not revalidated
       const videos = res.body.videos as Record<string, unknown>[];
       expect(videos).toHaveLength(54);
       expect(videos.map((v) => v.id).slice(0, 3)).toEqual([54, 53, 52]);
@@ -75,6 +76,37 @@ describe('videos, legacy video tags, behaviors (on the real legacy fixture)', ()
       expect(res.body.videos.map((v: { id: number }) => v.id)).toEqual([53, 52]);
       const all = await request(t.app).get('/api/videos?limit=-1').expect(200);
       expect(all.body.videos).toHaveLength(54);
+    });
+
+    it('orders undated videos last and equal dates by id, on every page', async () => {
+      const { rows: added } = await t.context.db.pool.query<{ id: number }>(
+        `INSERT INTO videos (filename, upload_date) VALUES
+           ('undated-a.mp4', NULL), ('undated-b.mp4', NULL),
+           ('same-a.mp4', '2026-01-25 00:00:00'), ('same-b.mp4', '2026-01-25 00:00:00')
+         RETURNING id`,
+      );
+      try {
+        const { rows } = await t.context.db.pool.query<{ id: number; dated: boolean; at: number }>(
+          'SELECT id, upload_date IS NOT NULL AS dated, extract(epoch FROM upload_date)::float8 AS at FROM videos',
+        );
+        const expected = rows
+          .sort((a, b) => Number(b.dated) - Number(a.dated) || (b.at ?? 0) - (a.at ?? 0) || b.id - a.id)
+          .map((row) => row.id);
+        const ids = async (query: string) =>
+          ((await request(t.app).get(`/api/videos${query}`).expect(200)).body.videos as { id: number }[]).map(
+            (video) => video.id,
+          );
+        expect(await ids('?limit=-1')).toEqual(expected);
+        expect(expected.slice(-2)).toEqual([added[1]!.id, added[0]!.id]);
+        const n = expected.length;
+        expect(await ids(`?limit=3&offset=${n - 4}`)).toEqual(expected.slice(n - 4, n - 1));
+        expect(await ids(`?offset=${n - 1}`)).toEqual(expected.slice(n - 1));
+        expect(await ids('?limit=0')).toEqual([]);
+        const sameDay = await ids('?limit=-1');
+        expect(sameDay.indexOf(added[3]!.id)).toBe(sameDay.indexOf(added[2]!.id) - 1);
+      } finally {
+        await t.context.db.pool.query('DELETE FROM videos WHERE id = ANY($1)', [added.map((row) => row.id)]);
+      }
     });
 
     it('joins distinct legacy tag names once each', async () => {
@@ -154,9 +186,10 @@ describe('videos, legacy video tags, behaviors (on the real legacy fixture)', ()
         'launch',
         'docking',
       ]);
-      expect(res.body.behaviors[1]).toMatchObject({
+      expect(res.body.behaviors[1]).toEqual({
         id: late.body.behavior_id,
         video_id: 3,
+        behavior_type: 'docking',
         start_time: 20,
         end_time: 25.5,
         confidence: 0.9,

@@ -1,5 +1,5 @@
 import type { Database } from '@groundtruth/db';
-import { sqlFlag, sqlTimestamp } from './videos';
+import { preparedStatement, sqlFlag, sqlTimestamp } from './videos';
 
 /** Time-range tags (routes 12–16), keyframe annotations (17–23) and structured annotation tags (34, 35). */
 
@@ -123,10 +123,13 @@ export async function deleteTimeRangeTag(db: Database, tagId: number): Promise<b
 // ---- keyframe annotations ----
 
 export async function listKeyframes(db: Database, videoId: number): Promise<KeyframeRow[]> {
-  const { rows } = await db.pool.query<KeyframeRow>(
-    `SELECT ${KEYFRAME_COLUMNS} FROM keyframe_annotations WHERE video_id = $1 ORDER BY timestamp, id`,
-    [videoId],
-  );
+  const { rows } = await db.pool.query<KeyframeRow>({
+    ...preparedStatement(
+      'list_keyframes',
+      `SELECT ${KEYFRAME_COLUMNS} FROM keyframe_annotations WHERE video_id = $1 ORDER BY timestamp, id`,
+    ),
+    values: [videoId],
+  });
   return rows;
 }
 
@@ -369,13 +372,16 @@ export async function getAnnotationTags(
   annotationId: number,
   annotationType: string,
 ): Promise<Record<string, unknown>> {
-  const { rows } = await db.pool.query<{ group_name: string; group_type: string; tag_value: string }>(
-    `SELECT g.group_name, g.group_type, a.tag_value
-     FROM annotation_tags a JOIN tag_groups g ON g.id = a.group_id
-     WHERE a.annotation_id = $1 AND a.annotation_type = $2
-     ORDER BY g.sort_order NULLS FIRST, a.id`,
-    [annotationId, annotationType],
-  );
+  const { rows } = await db.pool.query<{ group_name: string; group_type: string; tag_value: string }>({
+    ...preparedStatement(
+      'annotation_tags',
+      `SELECT g.group_name, g.group_type, a.tag_value
+       FROM annotation_tags a JOIN tag_groups g ON g.id = a.group_id
+       WHERE a.annotation_id = $1 AND a.annotation_type = $2
+       ORDER BY g.sort_order NULLS FIRST, a.id`,
+    ),
+    values: [annotationId, annotationType],
+  });
   const tags: Record<string, unknown> = {};
   for (const row of rows) {
     if (row.group_name === SCENARIO_GROUP) {

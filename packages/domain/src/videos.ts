@@ -11,6 +11,12 @@ export const sqlFlag = (column: string) => `(${column})::int`;
 const VIDEO_COLUMNS = `v.id, v.filename, v.original_url, v.title, v.duration, v.width, v.height,
   v.file_size::float8 AS file_size, v.thumbnail_path, ${sqlTimestamp('v.upload_date')} AS upload_date, v.notes`;
 
+/**
+ * A fixed SQL text as a named statement: pg prepares it once per pooled connection, so the hot reads are parsed and
+ * planned once instead of on every call.
+ */
+export const preparedStatement = (name: string, text: string) => ({ name: `gt_domain_${name}`, text });
+
 /** Distinct legacy tag names of the video, joined by ", " (null when none); §9 #2 fixed the duplicates. */
 const VIDEO_TAG_NAMES = `(SELECT string_agg(t.name, ', ' ORDER BY t.name) FROM video_tags vt
   JOIN tags t ON t.id = vt.tag_id WHERE vt.video_id = v.id)`;
@@ -76,6 +82,26 @@ export function containsPattern(term: string): string {
   return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** Keyframe annotations of the video `v` (an index-only scan of `(video_id, timestamp)`). */
+const KEYFRAME_COUNT = `(SELECT count(*)::int FROM keyframe_annotations k WHERE k.video_id = v.id)`;
+
+/**
+ * One page of the list ($1 limit, NULL = all; $2 offset), newest first with NULL dates last as in SQLite. The rows
+ * come from `idx_videos_upload_date` alone (dated rows in index order, then the few undated ones), so only the page's
+ * rows are read, and only the page's rows are formatted and get their tag names and keyframe counts.
+ */
+const VIDEO_PAGE = `SELECT ${VIDEO_COLUMNS}, ${VIDEO_TAG_NAMES} AS tags, ${KEYFRAME_COUNT} AS annotation_count
+  FROM (
+    SELECT * FROM (
+      (SELECT * FROM videos WHERE upload_date IS NOT NULL
+       ORDER BY upload_date DESC, id DESC LIMIT $1::bigint + $2::bigint)
+      UNION ALL
+      (SELECT * FROM videos WHERE upload_date IS NULL ORDER BY id DESC LIMIT $1::bigint + $2::bigint)
+    ) candidates
+    ORDER BY upload_date DESC NULLS LAST, id DESC LIMIT $1::bigint OFFSET $2::bigint
+  ) v
+  ORDER BY v.upload_date DESC NULLS LAST, v.id DESC`;
+
 export interface ListVideosOptions {
   search?: string;
   /** negative or null: no limit (SQLite's `LIMIT -1`) */
@@ -89,15 +115,12 @@ export interface ListVideosOptions {
  * case-insensitive), newest first, limit/offset ignored, as the contract describes.
  */
 export async function listVideos(db: Database, options: ListVideosOptions = {}): Promise<VideoListItem[]> {
-  const select = `SELECT ${VIDEO_COLUMNS}, ${VIDEO_TAG_NAMES} AS tags,
-    (SELECT count(*)::int FROM keyframe_annotations k WHERE k.video_id = v.id) AS annotation_count
-    FROM videos v`;
-  const order = `ORDER BY v.upload_date DESC NULLS LAST, v.id DESC`;
   const search = options.search?.trim() ?? '';
   let rows: (VideoWithTags & { annotation_count: number })[];
   if (search) {
     ({ rows } = await db.pool.query<VideoWithTags & { annotation_count: number }>(
-      `${select} WHERE v.title ILIKE $1 OR v.filename ILIKE $1 OR v.notes ILIKE $1
+      `SELECT ${VIDEO_COLUMNS}, ${VIDEO_TAG_NAMES} AS tags, ${KEYFRAME_COUNT} AS annotation_count FROM videos v
+       WHERE v.title ILIKE $1 OR v.filename ILIKE $1 OR v.notes ILIKE $1
         OR EXISTS (SELECT 1 FROM video_tags vt JOIN tags t ON t.id = vt.tag_id
                    WHERE vt.video_id = v.id AND t.name ILIKE $1)
         OR EXISTS (SELECT 1 FROM keyframe_annotations k
@@ -106,15 +129,15 @@ export async function listVideos(db: Database, options: ListVideosOptions = {}):
                    JOIN annotation_tags a ON a.annotation_id = k.id AND a.annotation_type = 'keyframe'
                    JOIN tag_groups g ON g.id = a.group_id
                    WHERE k.video_id = v.id AND (g.group_name ILIKE $1 OR a.tag_value ILIKE $1))
-      ${order}`,
+      ORDER BY v.upload_date DESC NULLS LAST, v.id DESC`,
       [containsPattern(search)],
     ));
   } else {
     const limit = options.limit === null || options.limit === undefined ? 100 : options.limit;
-    ({ rows } = await db.pool.query<VideoWithTags & { annotation_count: number }>(
-      `${select} ${order} LIMIT $1 OFFSET $2`,
-      [limit < 0 ? null : limit, options.offset ?? 0],
-    ));
+    ({ rows } = await db.pool.query<VideoWithTags & { annotation_count: number }>({
+      ...preparedStatement('list_videos_page', VIDEO_PAGE),
+      values: [limit < 0 ? null : limit, options.offset ?? 0],
+    }));
   }
   return rows.map(withListFields);
 }
@@ -124,25 +147,26 @@ export async function videoExists(db: Database, videoId: number): Promise<boolea
   return (rowCount ?? 0) > 0;
 }
 
+/** The video and its behaviors (as one JSON array) in one statement: one pooled connection per request. */
+const VIDEO_WITH_BEHAVIORS = `SELECT ${VIDEO_COLUMNS}, ${VIDEO_TAG_NAMES} AS tags,
+    (SELECT coalesce(json_agg(b ORDER BY b.start_time NULLS FIRST, b.id), '[]')
+     FROM (SELECT id, video_id, behavior_type, start_time, end_time, confidence, notes,
+             ${sqlTimestamp('annotated_date')} AS annotated_date
+           FROM behaviors WHERE video_id = v.id) b) AS behaviors
+  FROM videos v WHERE v.id = $1`;
+
 /** Route 2: the row plus its legacy tag names (§9 #32) and behaviors by start time; null when unknown. */
 export async function getVideo(
   db: Database,
   videoId: number,
 ): Promise<{ video: VideoWithTags; behaviors: BehaviorRow[] } | null> {
-  const [video, behaviors] = await Promise.all([
-    db.pool.query<VideoWithTags>(
-      `SELECT ${VIDEO_COLUMNS}, ${VIDEO_TAG_NAMES} AS tags FROM videos v WHERE v.id = $1`,
-      [videoId],
-    ),
-    db.pool.query<BehaviorRow>(
-      `SELECT id, video_id, behavior_type, start_time, end_time, confidence, notes,
-         ${sqlTimestamp('annotated_date')} AS annotated_date
-       FROM behaviors WHERE video_id = $1 ORDER BY start_time NULLS FIRST, id`,
-      [videoId],
-    ),
-  ]);
-  if (video.rows.length === 0) return null;
-  return { video: video.rows[0]!, behaviors: behaviors.rows };
+  const { rows } = await db.pool.query<VideoWithTags & { behaviors: BehaviorRow[] }>({
+    ...preparedStatement('get_video', VIDEO_WITH_BEHAVIORS),
+    values: [videoId],
+  });
+  if (rows.length === 0) return null;
+  const { behaviors, ...video } = rows[0]!;
+  return { video, behaviors };
 }
 
 /** `file` resolved inside `root`, or null when it would escape it. */
