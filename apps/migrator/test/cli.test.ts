@@ -139,7 +139,10 @@ describe('migrator CLI', () => {
 
     const refused = await cli(args);
     expect(refused.code).toBe(3);
-    expect(refused.stderr).toMatch(/interrupted in keyframe_annotations: pass --resume/);
+    expect(refused.stderr).toMatch(/interrupted in keyframe_annotations .*: pass --resume/);
+    const verifyRefused = await cli([...args, '--verify']);
+    expect(verifyRefused.code).toBe(3);
+    expect(verifyRefused.stderr).toMatch(/interrupted in keyframe_annotations .*: pass --resume/);
 
     const resumed = await cli([...args, '--resume']);
     expect(resumed.stderr).not.toMatch(/unexpected/);

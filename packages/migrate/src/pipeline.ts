@@ -513,9 +513,12 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
     const { pool, prisma } = db;
     if ((await deferredCount(pool)) > 0) {
       if (mode !== 'migrate' || !options.resume) {
+        const unfinished = [...((await readBookkeeping(pool))?.checkpoints.values() ?? [])]
+          .filter((checkpoint) => !checkpoint.done)
+          .map((checkpoint) => checkpoint.table);
         throw new MigrateError(
           'refused',
-          'an earlier run was interrupted before it rebuilt the indexes it had dropped: pass --resume to continue it',
+          `an earlier run was interrupted${unfinished.length > 0 ? ` in ${unfinished.join(', ')}` : ''} before it rebuilt the indexes it had dropped: pass --resume to continue it`,
         );
       }
       log('rebuilding the indexes an interrupted run had dropped');

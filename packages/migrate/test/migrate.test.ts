@@ -325,4 +325,26 @@ describe('writers', () => {
       { d: '2026-01-20 01:50:58.123456' },
     ]);
   }, 60_000);
+
+  it.each(['createMany', 'copy'] as const)(
+    '%s: a batch the database refuses stops the run with its message, nothing of it is written; --resume finishes',
+    async (writer) => {
+      const file = path.join(dir, `refused-${writer}.db`);
+      generateLegacyFile(file, { scale: 0.002 });
+      editLegacy(file, `UPDATE tags SET name = 'boom' WHERE id = 3`);
+      const target = await database(`refused-${writer}`);
+      await query(target.url, `ALTER TABLE tags ADD CONSTRAINT no_boom CHECK (name <> 'boom')`);
+      await expect(migrate({ source: file, databaseUrl: target.url, writer })).rejects.toThrow(
+        /no_boom|check constraint/i,
+      );
+      expect(await query(target.url, `SELECT count(*)::int AS n FROM tags`)).toEqual([{ n: 0 }]);
+      await query(target.url, `ALTER TABLE tags DROP CONSTRAINT no_boom`);
+      const resumed = await migrate({ source: file, databaseUrl: target.url, writer, resume: true });
+      expect(resumed.ok).toBe(true);
+      expect(await query(target.url, `SELECT name FROM tags WHERE id = 3`)).toEqual([{ name: 'boom' }]);
+      const fresh = await database(`refused-${writer}-fresh`);
+      expect(await targetCatalog(target.url)).toEqual(await targetCatalog(fresh.url));
+    },
+    60_000,
+  );
 });
