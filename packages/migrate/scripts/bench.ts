@@ -2,6 +2,7 @@
  * pnpm bench:migrate [scale]: a synthetic legacy file (~1M rows at scale 1, with the legacy quirks), then the
  * migrator with each writer, pgloader and a raw COPY floor of the same data, each timed; prints a table.
  * PostgreSQL: BENCH_DATABASE_URL / TEST_DATABASE_URL / DATABASE_URL (a user that may create databases).
+ * BENCH_WRITERS=copy|createMany|copy,createMany (default both).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,6 +22,8 @@ import {
 } from '../src';
 
 const scale = Number(process.argv[2] ?? 1);
+/** BENCH_WRITERS=copy skips the (slow) createMany run, e.g. for the 4M-row memory check. */
+const writers = (process.env.BENCH_WRITERS ?? 'copy,createMany').split(',');
 const adminUrl =
   process.env.BENCH_DATABASE_URL ??
   process.env.TEST_DATABASE_URL ??
@@ -196,7 +199,7 @@ async function main(): Promise<void> {
   const appDir = path.join(repoRoot, 'apps/migrator');
   const results: { name: string; timing: Timing; rows: number }[] = [];
   const targets: Record<string, string> = {};
-  for (const writer of ['copy', 'createMany']) {
+  for (const writer of writers) {
     const url = await freshDatabase(`${prefix}_${writer.toLowerCase()}`, template);
     targets[writer] = url;
     console.log(`migrator --writer ${writer} ...`);
@@ -216,23 +219,23 @@ async function main(): Promise<void> {
     results.push({ name: 'pgloader', timing, rows: generated.rows });
   }
   console.log('raw COPY floor ...');
-  const floorSeconds = await copyFloor(targets.copy!, await freshDatabase(`${prefix}_floor`, template), true);
+  const loaded = (targets.copy ?? targets.createMany)!;
+  const floorSeconds = await copyFloor(loaded, await freshDatabase(`${prefix}_floor`, template), true);
   results.push({
     name: 'COPY floor (same rows, indexes built after)',
     timing: { seconds: floorSeconds, peakRssMb: null, ok: true },
     rows: generated.rows,
   });
-  const indexedSeconds = await copyFloor(
-    targets.copy!,
-    await freshDatabase(`${prefix}_indexed`, template),
-    false,
-  );
+  const indexedSeconds = await copyFloor(loaded, await freshDatabase(`${prefix}_indexed`, template), false);
   results.push({
     name: 'COPY into the indexed schema',
     timing: { seconds: indexedSeconds, peakRssMb: null, ok: true },
     rows: generated.rows,
   });
-  const identical = await targetsIdentical(targets.copy!, targets.createMany!);
+  const identical =
+    targets.copy && targets.createMany
+      ? await targetsIdentical(targets.copy, targets.createMany)
+      : 'not compared (one writer only)';
 
   const pgloaderSeconds = results.find((r) => r.name === 'pgloader' && r.timing.ok)?.timing.seconds;
   const header = ['run', 'wall s', 'rows/s', 'peak RSS MB', 'x pgloader', 'x COPY floor', 'note'];

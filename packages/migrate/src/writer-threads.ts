@@ -38,6 +38,8 @@ export function createManyWriter(url: string, threads: number, connectionsPerThr
   const workers = Array.from({ length: Math.max(1, threads) }, () => {
     const worker = new Worker(threadBootstrap(path.join(__dirname, 'create-many-worker.ts')), {
       eval: true,
+      // Prisma's client leaves much garbage per batch; a bounded heap collects it instead of growing to ~160 MB
+      resourceLimits: { maxOldGenerationSizeMb: 96 },
       workerData: { url, connections: connectionsPerThread } satisfies WriterThreadData,
     });
     worker.on('message', (message: FromWriterThread) => {
