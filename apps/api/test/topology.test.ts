@@ -270,3 +270,113 @@ describe('camera topology', () => {
     });
   });
 });
+
+// The topology reads person_name_detections and person_camera_edges, which triggers maintain. After each kind of
+// write, the maintained rows must equal what rebuild_person_topology() computes from the source tables.
+describe('derived topology tables', () => {
+  let t: TestApp;
+  let f: PeopleFixture;
+  beforeAll(async () => {
+    t = await startTestApp();
+    f = await seedPeople(t.context.db.pool);
+  });
+  afterAll(() => t.close());
+
+  type Rows = { detections: Record<string, unknown>[]; edges: Record<string, unknown>[] };
+
+  async function expectInStep(): Promise<Rows> {
+    const client = await t.context.db.pool.connect();
+    const read = async (): Promise<Rows> => ({
+      detections: (
+        await client.query(
+          `SELECT tag_id, annotation_id, tag_value, person_key, video_id, timestamp, created_date
+             FROM person_name_detections ORDER BY tag_id`,
+        )
+      ).rows,
+      edges: (
+        await client.query(
+          `SELECT person_key, from_camera, to_camera, transition_count, timed_count, time_sum, min_time, max_time
+             FROM person_camera_edges ORDER BY person_key, from_camera, to_camera`,
+        )
+      ).rows,
+    });
+    try {
+      const maintained = await read();
+      await client.query('BEGIN');
+      await client.query('SELECT rebuild_person_topology()');
+      const rebuilt = await read();
+      await client.query('ROLLBACK');
+      expect(maintained).toEqual(rebuilt);
+      return maintained;
+    } finally {
+      client.release();
+    }
+  }
+
+  const edge = (person_key: string, from_camera: string, to_camera: string) =>
+    expect.objectContaining({ person_key, from_camera, to_camera });
+
+  it('stay equal to a rebuild after every write path', async () => {
+    const pool = t.context.db.pool;
+    const seeded = await expectInStep();
+    expect(seeded.detections).toHaveLength(9);
+    expect(seeded.edges).toContainEqual(edge('Alice', 'front', 'b'));
+
+    await request(t.app)
+      .post('/api/person-detections/assign-name')
+      .send({ detection_ids: [f.ann.x2, f.ann.x1], person_name: 'Eve' })
+      .expect(200);
+    expect((await expectInStep()).edges).toContainEqual(edge('Eve', 'b', 'Plain'));
+
+    // renaming a detection takes it out of one person's sequence and into another's
+    await request(t.app)
+      .post('/api/person-detections/assign-name')
+      .send({ detection_ids: [f.ann.a3], person_name: 'Eve' })
+      .expect(200);
+    const renamed = await expectInStep();
+    expect(renamed.edges).toContainEqual(edge('Alice', 'front', 'north'));
+    expect(renamed.edges).not.toContainEqual(edge('Alice', 'front', 'b'));
+
+    await request(t.app)
+      .post('/api/person-detections/unassign-name')
+      .send({ detection_ids: [f.ann.x1] })
+      .expect(200);
+    expect((await expectInStep()).edges).not.toContainEqual(edge('Eve', 'b', 'Plain'));
+
+    await request(t.app)
+      .post(`/api/annotations/${f.ann.t1}/tags`)
+      .send({ annotation_type: 'keyframe', tags: { person_name: 'Bob' } })
+      .expect(200);
+    expect((await expectInStep()).edges).toContainEqual(edge('Bob', 'front', 'Plain'));
+
+    await request(t.app).put(`/api/keyframe-annotations/${f.ann.a2}`).send({ timestamp: 2.5 }).expect(200);
+    await pool.query(`UPDATE keyframe_annotations SET created_date = '2026-01-01 09:59:00' WHERE id = $1`, [
+      f.ann.a4,
+    ]);
+    expect((await expectInStep()).edges).toContainEqual(edge('Alice', 'north', 'front'));
+
+    // a new camera for v3 (notes win over the title)
+    await pool.query(`UPDATE videos SET notes = 'camera: south' WHERE id = $1`, [f.videos.v3]);
+    expect((await expectInStep()).edges).toContainEqual(edge('Alice', 'south', 'front'));
+
+    await request(t.app).delete(`/api/keyframe-annotations/${f.ann.a4}`).expect(200);
+    // a keyframe annotation deleted behind the API's back leaves its tag: the detection stays, without a video
+    await pool.query('DELETE FROM keyframe_annotations WHERE id = $1', [f.ann.b1]);
+    const orphaned = await expectInStep();
+    expect(orphaned.detections).toContainEqual(
+      expect.objectContaining({ annotation_id: f.ann.b1, video_id: null }),
+    );
+    expect(orphaned.edges).not.toContainEqual(edge('Bob', 'b', 'front'));
+
+    await request(t.app).delete(`/api/videos/${f.videos.v2}`).expect(200);
+    await expectInStep();
+
+    await pool.query(`UPDATE tag_groups SET group_name = 'person_names' WHERE id = $1`, [f.groups.person]);
+    expect(await expectInStep()).toEqual({ detections: [], edges: [] });
+    await pool.query(`UPDATE tag_groups SET group_name = 'person_name' WHERE id = $1`, [f.groups.person]);
+    expect((await expectInStep()).edges.length).toBeGreaterThan(0);
+
+    await pool.query('TRUNCATE annotation_tags');
+    expect(await expectInStep()).toEqual({ detections: [], edges: [] });
+  });
+});

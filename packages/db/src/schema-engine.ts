@@ -2,7 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory, DriverAdapterError } from '@prisma/driver-adapter-utils';
 import type * as Wasm from '@prisma/schema-engine-wasm';
 
 /**
@@ -65,6 +65,35 @@ export interface SchemaEngineHandle {
   close(): Promise<void>;
 }
 
+/**
+ * The pg adapter runs a migration script split at every `;`, which cuts function bodies (`$$ … ; … $$`) apart.
+ * Run it whole instead, as one simple-protocol query, as Prisma's native engine does (one implicit transaction).
+ */
+function runScriptsWhole(factory: PrismaPg, pool: pg.Pool): PrismaPg {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    adapter.executeScript = async (script: string) => {
+      try {
+        await pool.query(script);
+      } catch (error) {
+        const { code, severity, message, detail, column, hint } = error as pg.DatabaseError;
+        throw new DriverAdapterError({
+          kind: 'postgres',
+          code: code ?? 'N/A',
+          severity: severity ?? 'N/A',
+          message,
+          detail,
+          column,
+          hint,
+        });
+      }
+    };
+    return adapter;
+  };
+  return factory;
+}
+
 /** Opens the WASM schema engine against `databaseUrl`. Engine log lines go to `onLog` (silent by default). */
 export async function openSchemaEngine(
   databaseUrl: string,
@@ -74,7 +103,7 @@ export async function openSchemaEngine(
   const { SchemaEngine } = await loadBindings();
   // Our own pool, so close() can end it: idle connections would otherwise keep the process alive.
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  const adapterFactory = new PrismaPg(pool);
+  const adapterFactory = runScriptsWhole(new PrismaPg(pool), pool);
   const datamodel = await readFile(schema, 'utf8');
   const engine = await SchemaEngine.new(
     { datamodels: [[schema, datamodel]] },

@@ -9,21 +9,14 @@
 import type { Database } from '@groundtruth/db';
 import { PERSON_NAME_GROUP, pythonJson } from './annotations';
 
-/** How the legacy JSON form of a person-name value begins; the name (JSON-escaped) follows up to `"}`. */
-const PERSON_NAME_JSON_PREFIX = '{"person_name": "';
-
 /**
  * SQL: the identity key of a person-name tag value (`alias` is the annotation_tags row): the escaped text between
- * the quotes of the legacy JSON form, else the value itself. Both forms of an ASCII name give the same key;
- * `personNameForms()` gives the stored values of a name. Plain string functions, no regular expression: this runs
- * for every named row of the topology queries.
+ * the quotes of the legacy JSON form, else the value itself (`person_name_key()`, defined in the person_topology
+ * migration, which the topology triggers use too). Both forms of an ASCII name give the same key;
+ * `personNameForms()` gives the stored values of a name.
  */
 export function personKeySql(alias: string): string {
-  const value = `${alias}.tag_value`;
-  const prefix = PERSON_NAME_JSON_PREFIX.length;
-  return `CASE WHEN starts_with(${value}, '${PERSON_NAME_JSON_PREFIX}') AND right(${value}, 2) = '"}'
-                AND length(${value}) >= ${prefix + 2}
-           THEN substr(${value}, ${prefix + 1}, length(${value}) - ${prefix + 2}) ELSE ${value} END`;
+  return `person_name_key(${alias}.tag_value)`;
 }
 
 /** The tag value assign-name writes, byte for byte as the legacy app did. */

@@ -1,93 +1,24 @@
 /**
- * Camera topology learned from person detections (shared/spec/api.md §4.3), computed in PostgreSQL: a person's
- * detections ordered by annotation time, LAG() over them gives the transitions (consecutive detections in
- * different videos), and the graph, path and link suggestions aggregate those.
+ * Camera topology learned from person detections (shared/spec/api.md §4.3), computed in PostgreSQL.
+ *
+ * Two derived tables, kept in step with every write by triggers (packages/db migration *_person_topology), spare
+ * the calls the million-row annotation tables (suggest-links reads keyframe_annotations only through its
+ * created_date index): `person_name_detections` (each keyframe person-name tag with its detection's video and
+ * times) and `person_camera_edges` (per person and camera pair, the person's transitions — consecutive detections
+ * in different videos, via LAG() over the person's detections in time order — with their time statistics). SQL
+ * functions `video_camera_id()` and `person_name_key()` are the one definition of a video's camera and of a
+ * person-name value's key.
  *
  * Kept from the legacy app (§9 #7): a transition's time is the difference of the annotations' created_date (when
  * they were annotated, not when the footage was recorded). Fixed (§9 #5): people are the parsed names of the
  * `person_name` tag group (see people.ts), so names assigned through the UI do produce transitions.
  */
 import type { Database } from '@groundtruth/db';
-import { PERSON_NAME_GROUP } from './annotations';
-import { personKeySql, personNameForms, withPgTransaction, type Queryable } from './people';
+import { personNameForms, withPgTransaction } from './people';
 
-/**
- * SQL: the camera id of a video row `v`, as the legacy extractor derived it: the first token after `camera`
- * (optionally `id` and `:`) in the lower-cased notes, else after `camera`, `cam` or `view` in the lower-cased
- * title, else the title itself, else `unknown`.
- */
+/** SQL: the camera id of a video row `v` (see `video_camera_id()` in the person_topology migration). */
 export function cameraIdSql(v: string): string {
-  const token = '([a-zA-Z0-9_-]+)';
-  return `COALESCE(
-    substring(lower(${v}.notes) FROM 'camera[_\\s]*(?:id)?[_\\s]*:?\\s*${token}'),
-    substring(lower(${v}.title) FROM 'camera[_\\s]*${token}'),
-    substring(lower(${v}.title) FROM 'cam[_\\s]*${token}'),
-    substring(lower(${v}.title) FROM 'view[_\\s]*${token}'),
-    NULLIF(${v}.title, ''),
-    'unknown')`;
-}
-
-/**
- * CTEs `named` (annotation_id, person_key of every named person-name row; `$1` is the person_name group id),
- * `steps` (each person's detections in time order, with the previous one via LAG) and `transitions` (consecutive
- * detections in different videos, with both cameras). `personFilter` is the placeholder of a text[] of stored
- * values that restricts everything to one person (`personNameForms()`: its rows are keyed by the plain name, so
- * both stored forms make one sequence), or null for everyone.
- */
-function transitionsCtes(personFilter: string | null): string {
-  return `
-  named AS MATERIALIZED (
-    SELECT DISTINCT annotation_id, person_key
-      FROM (SELECT t.annotation_id,
-                   ${personFilter ? `(${personFilter})[2]` : personKeySql('t')} AS person_key
-              FROM annotation_tags t
-             WHERE t.group_id = $1 AND t.annotation_type = 'keyframe'
-                   ${personFilter ? `AND t.tag_value = ANY(${personFilter})` : ''}) keyed
-     WHERE person_key <> '' AND lower(person_key) <> 'unknown'
-  ),
-  steps AS MATERIALIZED (
-    SELECT n.person_key, ka.id, ka.video_id, ka.timestamp, ka.created_date,
-           LAG(ka.id) OVER w AS prev_id,
-           LAG(ka.video_id) OVER w AS prev_video_id,
-           LAG(ka.timestamp) OVER w AS prev_timestamp,
-           EXTRACT(EPOCH FROM ka.created_date - LAG(ka.created_date) OVER w)::float8 AS time_delta,
-           row_number() OVER w AS step
-      FROM named n
-      JOIN keyframe_annotations ka ON ka.id = n.annotation_id
-     WINDOW w AS (PARTITION BY n.person_key ORDER BY ka.created_date, ka.timestamp, ka.id)
-  ),
-  cameras AS MATERIALIZED (
-    SELECT v.id AS video_id, ${cameraIdSql('v')} AS camera
-      FROM videos v
-     WHERE v.id IN (SELECT video_id FROM steps)
-  ),
-  transitions AS MATERIALIZED (
-    SELECT s.person_key, s.step, s.prev_id AS from_detection_id, s.prev_video_id AS from_video_id,
-           fc.camera AS from_camera, s.prev_timestamp AS from_timestamp,
-           s.id AS to_detection_id, s.video_id AS to_video_id, tc.camera AS to_camera, s.timestamp AS to_timestamp,
-           s.time_delta
-      FROM steps s
-      JOIN cameras fc ON fc.video_id = s.prev_video_id
-      JOIN cameras tc ON tc.video_id = s.video_id
-     WHERE s.prev_video_id <> s.video_id
-  )`;
-}
-
-/**
- * Runs topology SQL in one read-only transaction without JIT, with the id of the person_name tag group (null when
- * no name was ever assigned). The id goes in as a parameter so the planner sees its real row count.
- */
-function withPersonGroup<T>(db: Database, run: (client: Queryable, groupId: number | null) => Promise<T>) {
-  return withPgTransaction(
-    db,
-    async (client) => {
-      const { rows } = await client.query<{ id: number }>('SELECT id FROM tag_groups WHERE group_name = $1', [
-        PERSON_NAME_GROUP,
-      ]);
-      return run(client, rows[0]?.id ?? null);
-    },
-    { readOnlyAnalytics: true },
-  );
+  return `video_camera_id(${v}.title, ${v}.notes)`;
 }
 
 export interface CameraGraph {
@@ -105,46 +36,54 @@ export interface CameraGraph {
   unique_people: number;
 }
 
+/** CTE `edges`: every camera pair with transitions, over all people (avg_time is 0 when no time is known). */
 const EDGES_CTE = `
   edges AS (
-    SELECT from_camera, to_camera, count(*)::int AS transition_count,
-           COALESCE(avg(time_delta), 0)::float8 AS avg_time, COALESCE(min(time_delta), 0)::float8 AS min_time,
-           COALESCE(max(time_delta), 0)::float8 AS max_time, count(DISTINCT person_key)::int AS people_count
-      FROM transitions
+    SELECT from_camera, to_camera, sum(transition_count)::int AS transition_count,
+           COALESCE((sum(time_sum) / NULLIF(sum(timed_count), 0))::float8, 0) AS avg_time,
+           COALESCE(min(min_time), 0)::float8 AS min_time, COALESCE(max(max_time), 0)::float8 AS max_time,
+           count(*)::int AS people_count
+      FROM person_camera_edges
      GROUP BY from_camera, to_camera
   )`;
 
 /** GET /api/camera-topology/graph */
 export async function cameraGraph(db: Database): Promise<CameraGraph> {
-  return withPersonGroup(db, async (client, groupId) => {
-    if (groupId === null) return { nodes: [], edges: [], total_transitions: 0, unique_people: 0 };
-    const { rows } = await client.query<{ graph: CameraGraph }>(
-      `WITH ${transitionsCtes(null)}, ${EDGES_CTE},
-     endpoints AS (
-       SELECT from_camera AS camera, person_key FROM transitions
-       UNION ALL
-       SELECT to_camera, person_key FROM transitions
-     )
-     SELECT json_build_object(
-       'nodes', COALESCE((
-         SELECT json_agg(json_build_object('id', camera, 'label', camera, 'detection_count', detection_count,
-                                           'people_count', people_count) ORDER BY detection_count DESC, camera)
-           FROM (SELECT camera, count(*)::int AS detection_count, count(DISTINCT person_key)::int AS people_count
-                   FROM endpoints GROUP BY camera) nodes), '[]'::json),
-       'edges', COALESCE((
-         SELECT json_agg(json_build_object('from', from_camera, 'to', to_camera,
-                                           'transition_count', transition_count, 'avg_time_seconds', avg_time,
-                                           'min_time_seconds', min_time, 'max_time_seconds', max_time,
-                                           'people_count', people_count)
-                         ORDER BY transition_count DESC, from_camera, to_camera)
-           FROM edges), '[]'::json),
-       'total_transitions', (SELECT count(*)::int FROM transitions),
-       'unique_people', (SELECT count(DISTINCT person_key)::int FROM named)
-     ) AS graph`,
-      [groupId],
-    );
-    return rows[0]!.graph;
-  });
+  return withPgTransaction(
+    db,
+    async (client) => {
+      const { rows } = await client.query<{ graph: CameraGraph }>(
+        `WITH ${EDGES_CTE},
+         nodes AS (
+           SELECT camera, sum(detections)::int AS detection_count, count(*)::int AS people_count
+             FROM (SELECT camera, person_key, sum(transition_count) AS detections
+                     FROM (SELECT from_camera AS camera, person_key, transition_count FROM person_camera_edges
+                           UNION ALL
+                           SELECT to_camera, person_key, transition_count FROM person_camera_edges) endpoints
+                    GROUP BY camera, person_key) per_person
+            GROUP BY camera
+         )
+         SELECT json_build_object(
+           'nodes', COALESCE((
+             SELECT json_agg(json_build_object('id', camera, 'label', camera, 'detection_count', detection_count,
+                                               'people_count', people_count) ORDER BY detection_count DESC, camera)
+               FROM nodes), '[]'::json),
+           'edges', COALESCE((
+             SELECT json_agg(json_build_object('from', from_camera, 'to', to_camera,
+                                               'transition_count', transition_count, 'avg_time_seconds', avg_time,
+                                               'min_time_seconds', min_time, 'max_time_seconds', max_time,
+                                               'people_count', people_count)
+                             ORDER BY transition_count DESC, from_camera, to_camera)
+               FROM edges), '[]'::json),
+           'total_transitions', (SELECT COALESCE(sum(transition_count), 0)::int FROM person_camera_edges),
+           'unique_people', (SELECT count(*)::int FROM (SELECT person_key FROM person_name_detections
+                                                          WHERE person_key IS NOT NULL GROUP BY person_key) people)
+         ) AS graph`,
+      );
+      return rows[0]!.graph;
+    },
+    { readOnlyAnalytics: true },
+  );
 }
 
 export interface Transition {
@@ -163,30 +102,52 @@ export interface Transition {
 /** Whether any person-name tag carries this name (a person the API knows). */
 export async function personExists(db: Database, personName: string): Promise<boolean> {
   const { rows } = await db.pool.query(
-    `SELECT 1 FROM annotation_tags t
-      WHERE t.annotation_type = 'keyframe'
-        AND t.group_id = (SELECT id FROM tag_groups WHERE group_name = '${PERSON_NAME_GROUP}')
-        AND t.tag_value = ANY($1::text[])
-      LIMIT 1`,
+    'SELECT 1 FROM person_name_detections WHERE tag_value = ANY($1::text[]) LIMIT 1',
     [personNameForms(personName)],
   );
   return rows.length > 0;
 }
 
-/** GET /api/camera-topology/person/:person_name/transitions, in time order. */
+/**
+ * GET /api/camera-topology/person/:person_name/transitions, in time order. Both stored forms of the name make one
+ * sequence; a name that names nobody ('' or 'unknown') has none.
+ */
 export async function personTransitions(db: Database, personName: string): Promise<Transition[]> {
-  return withPersonGroup(db, async (client, groupId) => {
-    if (groupId === null) return [];
-    const { rows } = await client.query<Omit<Transition, 'person_name'>>(
-      `WITH ${transitionsCtes('$2::text[]')}
-       SELECT from_video_id, from_camera, from_timestamp, to_video_id, to_camera, to_timestamp,
-              time_delta AS time_delta_seconds, from_detection_id, to_detection_id
-         FROM transitions
-        ORDER BY person_key, step`,
-      [groupId, personNameForms(personName)],
-    );
-    return rows.map((row) => ({ person_name: personName, ...row }));
-  });
+  return withPgTransaction(
+    db,
+    async (client) => {
+      const { rows } = await client.query<Omit<Transition, 'person_name'>>(
+        `WITH detections AS (
+           SELECT DISTINCT annotation_id, video_id, timestamp, created_date
+             FROM person_name_detections
+            WHERE tag_value = ANY($1::text[]) AND video_id IS NOT NULL
+              AND $2::text <> '' AND lower($2::text) <> 'unknown'
+         ),
+         steps AS (
+           SELECT annotation_id, video_id, timestamp,
+                  LAG(annotation_id) OVER w AS prev_id,
+                  LAG(video_id) OVER w AS prev_video_id,
+                  LAG(timestamp) OVER w AS prev_timestamp,
+                  EXTRACT(EPOCH FROM created_date - LAG(created_date) OVER w)::float8 AS time_delta,
+                  row_number() OVER w AS step
+             FROM detections
+           WINDOW w AS (ORDER BY created_date, timestamp, annotation_id)
+         )
+         SELECT s.prev_video_id AS from_video_id, ${cameraIdSql('fv')} AS from_camera,
+                s.prev_timestamp AS from_timestamp, s.video_id AS to_video_id, ${cameraIdSql('tv')} AS to_camera,
+                s.timestamp AS to_timestamp, s.time_delta AS time_delta_seconds, s.prev_id AS from_detection_id,
+                s.annotation_id AS to_detection_id
+           FROM steps s
+           JOIN videos fv ON fv.id = s.prev_video_id
+           JOIN videos tv ON tv.id = s.video_id
+          WHERE s.prev_video_id <> s.video_id
+          ORDER BY s.step`,
+        [personNameForms(personName), personName],
+      );
+      return rows.map((row) => ({ person_name: personName, ...row }));
+    },
+    { readOnlyAnalytics: true },
+  );
 }
 
 export type PathStep =
@@ -260,28 +221,35 @@ export async function suggestTrackLinks(
   timeWindowSeconds: number,
   limit: number,
 ): Promise<LinkSuggestion[]> {
-  return withPersonGroup(db, async (client, groupId) => {
-    if (groupId === null) return [];
-    const { rows } = await client.query<LinkSuggestion>(
-      `WITH ${transitionsCtes(null)}, ${EDGES_CTE},
-     known AS (
-       SELECT DISTINCT ka.id, ka.video_id, ka.created_date, ${cameraIdSql('v')} AS camera
-         FROM annotation_tags t
-         JOIN keyframe_annotations ka ON ka.id = t.annotation_id
-         JOIN videos v ON v.id = ka.video_id
-        WHERE t.group_id = $1 AND t.annotation_type = 'keyframe' AND t.tag_value = ANY($2::text[])
+  return withPgTransaction(
+    db,
+    async (client) => {
+      const { rows } = await client.query<LinkSuggestion>(
+        `WITH ${EDGES_CTE},
+     known AS MATERIALIZED (
+       SELECT DISTINCT d.annotation_id AS id, d.video_id, d.created_date, ${cameraIdSql('v')} AS camera
+         FROM person_name_detections d
+         JOIN videos v ON v.id = d.video_id
+        WHERE d.tag_value = ANY($1::text[])
      ),
-     candidates AS (
+     nearby AS MATERIALIZED (
        SELECT k.id AS related_id, k.camera AS related_camera, k.created_date AS known_time,
-              u.id, u.video_id, u.timestamp, u.created_date, ${cameraIdSql('uv')} AS camera,
+              u.id, u.video_id, u.timestamp, u.created_date,
               abs(EXTRACT(EPOCH FROM u.created_date - k.created_date))::float8 AS time_delta
          FROM known k
          JOIN keyframe_annotations u
-           ON u.created_date BETWEEN k.created_date - make_interval(secs => $3)
-                                 AND k.created_date + make_interval(secs => $3)
-         JOIN videos uv ON uv.id = u.video_id
+           ON u.created_date BETWEEN k.created_date - make_interval(secs => $2)
+                                 AND k.created_date + make_interval(secs => $2)
         WHERE u.video_id <> k.video_id
-          AND NOT EXISTS (SELECT 1 FROM named n WHERE n.annotation_id = u.id)
+          AND NOT EXISTS (SELECT 1 FROM person_name_detections n
+                           WHERE n.annotation_id = u.id AND n.person_key IS NOT NULL)
+     ),
+     -- each video's camera once (regular expressions), not once per candidate
+     nearby_cameras AS MATERIALIZED (
+       SELECT v.id AS video_id, ${cameraIdSql('v')} AS camera FROM videos v WHERE v.id IN (SELECT video_id FROM nearby)
+     ),
+     candidates AS (
+       SELECT n.*, nc.camera FROM nearby n JOIN nearby_cameras nc ON nc.video_id = n.video_id
      ),
      scored AS (
        SELECT c.*, e.avg_time,
@@ -317,9 +285,11 @@ export async function suggestTrackLinks(
        FROM scored
       WHERE edge_score + time_score + CASE WHEN later THEN 0.1::float8 ELSE 0 END > 0.2
       ORDER BY confidence DESC, known_time, related_id, created_date, id
-      LIMIT $4`,
-      [groupId, personNameForms(personName), timeWindowSeconds, limit],
-    );
-    return rows;
-  });
+      LIMIT $3`,
+        [personNameForms(personName), timeWindowSeconds, limit],
+      );
+      return rows;
+    },
+    { readOnlyAnalytics: true },
+  );
 }

@@ -2,13 +2,13 @@ import { StringDecoder } from 'node:string_decoder';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { ScalarType } from '@groundtruth/db';
+import type { Value } from './convert';
 import { quoteIdent } from './target';
 
 /**
  * A row is checked in its COPY text form: the pipeline writes each value in exactly the text PostgreSQL's COPY TO
  * prints for it (timestamps without trailing zeros, t/f, COPY escapes), so the target side hashes the lines COPY
- * TO returns as they are. Only JSON (JSONB reorders keys and respaces) and floats (PostgreSQL prints exponents
- * differently) are normalized on both sides.
+ * TO returns as they are. Only JSON (JSONB reorders keys and respaces) is normalized on both sides.
  */
 
 const NULL_FIELD = '\\N';
@@ -37,6 +37,38 @@ function copyUnescape(field: string): string {
     : field;
 }
 
+/**
+ * A number as PostgreSQL prints a double: the same shortest round-trip digits as JavaScript, but in exponent form
+ * (at least two exponent digits) when the decimal exponent is below -4 or at least 15, and -0 keeps its sign.
+ */
+export function pgFloat(value: number): string {
+  if (Number.isInteger(value) && Math.abs(value) < 1e15) return Object.is(value, -0) ? '-0' : String(value);
+  const exponential = value.toExponential();
+  const e = exponential.indexOf('e');
+  const exponent = Number(exponential.slice(e + 1));
+  if (exponent >= -4 && exponent < 15) return String(value);
+  const digits = String(Math.abs(exponent)).padStart(2, '0');
+  return `${exponential.slice(0, e)}e${exponent < 0 ? '-' : '+'}${digits}`;
+}
+
+/** A converted value in COPY text form, exactly as PostgreSQL's COPY TO prints it back. */
+export function copyField(value: Value): string {
+  if (value === null) return NULL_FIELD;
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (typeof value === 'string') return copyEscape(value);
+  if (typeof value === 'number') return pgFloat(value);
+  return String(value);
+}
+
+/** The row as the checksum sees it when JSON is involved: JSON canonical (JSONB keeps neither order nor spacing). */
+export function checksumLine(types: ScalarType[], row: Value[]): string {
+  return row
+    .map((value, i) =>
+      types[i] === 'Json' && value !== null ? copyEscape(canonicalJson(value as string)) : copyField(value),
+    )
+    .join('\t');
+}
+
 /** JSON with object keys sorted, so JSONB's own key order and spacing do not matter. */
 export function canonicalJson(text: string): string {
   const sort = (value: unknown): unknown => {
@@ -57,8 +89,6 @@ export function canonicalJson(text: string): string {
 export function fieldNormalizer(type: ScalarType): ((field: string) => string) | undefined {
   if (type === 'Json')
     return (field) => (field === NULL_FIELD ? field : copyEscape(canonicalJson(copyUnescape(field))));
-  if (type === 'Float' || type === 'Decimal')
-    return (field) => (field === NULL_FIELD ? field : String(Number(field)));
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { createDatabase, tableMetadata, type Database, type ScalarType } from '@groundtruth/db';
+import { createDatabase, rebuildDerivedTables, tableMetadata, type Database } from '@groundtruth/db';
 import { convertValue, type RawValue, type Value } from './convert';
-import { canonicalJson, copyEscape, TableHash, targetChecksum } from './checksum';
+import { checksumLine, copyField, TableHash, targetChecksum } from './checksum';
 import { ConversionError, MigrateError } from './errors';
 import { deferIndexes, deferredCount, restoreIndexes, restoreTableIndexes } from './deferred';
 import { keySetName, planTables, type TablePlan } from './plan';
@@ -123,23 +123,6 @@ async function connectTarget(url: string, poolMax: number): Promise<Database> {
     );
   }
   return db;
-}
-
-/** A converted value in COPY text form, exactly as PostgreSQL's COPY TO prints it back. */
-function copyField(value: Value): string {
-  if (value === null) return '\\N';
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  if (typeof value === 'string') return copyEscape(value);
-  return String(value);
-}
-
-/** The row as the checksum sees it when JSON is involved: JSON canonical (JSONB keeps neither order nor spacing). */
-function checksumLine(types: ScalarType[], row: Value[]): string {
-  return row
-    .map((value, i) =>
-      types[i] === 'Json' && value !== null ? copyEscape(canonicalJson(value as string)) : copyField(value),
-    )
-    .join('\t');
 }
 
 function keyOf(row: Value[], indexes: number[]): string | null {
@@ -697,6 +680,8 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
         `rebuilt ${rebuilt} foreign keys and remaining indexes in ${((performance.now() - indexStarted) / 1000).toFixed(1)} s`,
       );
     }
+    // triggers were off during the load: tables they maintain are refilled from the loaded data
+    await rebuildDerivedTables(pool);
     await resetSequences(pool, targets);
     let ok = true;
     finished.forEach(({ plan, outcome, status }, index) => {
