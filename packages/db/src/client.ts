@@ -15,6 +15,8 @@ export interface DatabaseOptions {
   applicationName: string;
   /** Extra per-session settings (e.g. the migrator's synchronous_commit=off). */
   sessionSettings?: Record<string, string>;
+  /** Prisma's compiled-query cache; 0 for clients whose queries never repeat (bulk createMany). */
+  queryPlanCacheMaxSize?: number;
 }
 
 export function databaseOptionsFromConfig(config: Config, applicationName: string): DatabaseOptions {
@@ -76,7 +78,12 @@ export function createDatabase(options: DatabaseOptions): Database {
   const pool = createPool(options);
   const statementNameGenerator = boundedStatementNames(options.statementCacheSize);
   const adapter = new PrismaPg(pool, statementNameGenerator ? { statementNameGenerator } : undefined);
-  const prisma = new PrismaClient({ adapter });
+  const prisma = new PrismaClient({
+    adapter,
+    ...(options.queryPlanCacheMaxSize === undefined
+      ? {}
+      : { queryPlanCacheMaxSize: options.queryPlanCacheMaxSize }),
+  });
   let closing: Promise<void> | undefined;
   return {
     prisma,

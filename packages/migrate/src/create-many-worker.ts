@@ -15,6 +15,8 @@ const db = createDatabase({
   statementCacheSize: 100,
   applicationName: 'groundtruth-migrator',
   sessionSettings: { synchronous_commit: 'off' },
+  // every createMany carries different rows: cached plans would only pile up
+  queryPlanCacheMaxSize: 0,
 });
 const writer = prismaBatchWriter(db.prisma);
 const permissions = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();

@@ -47,7 +47,7 @@ SELECT c.conrelid::regclass::text AS table_name, c.conname AS name, c.contype::t
        CASE WHEN c.contype IN ('p', 'u') THEN ci.relname END AS index_name,
        CASE WHEN c.contype IN ('p', 'u') THEN pg_get_indexdef(c.conindid) END AS index_definition
 FROM pg_constraint c LEFT JOIN pg_class ci ON ci.oid = c.conindid
-WHERE c.contype IN ('p', 'u', 'f')
+WHERE c.contype IN ('p', 'u', 'f') AND NOT ($2 AND c.contype = 'p')
   AND (c.conrelid = ANY($1::regclass[]) OR (c.contype = 'f' AND c.confrelid = ANY($1::regclass[])))
 UNION ALL
 SELECT i.indrelid::regclass::text, ci.relname, 'i', pg_get_indexdef(i.indexrelid), NULL, NULL
@@ -68,8 +68,15 @@ function dropStatement(row: Omit<Deferred, 'id' | 'indexed'>): string {
   return `ALTER TABLE ${row.table_name} DROP CONSTRAINT ${quoteIdent(row.name)}`;
 }
 
-/** Drops the indexes and constraints of `tables` (and foreign keys pointing at them), recording each one. */
-export async function deferIndexes(pool: pg.Pool, tables: string[]): Promise<number> {
+/**
+ * Drops the indexes and constraints of `tables` (and foreign keys pointing at them), recording each one.
+ * `keepPrimaryKeys`: for a writer that looks loaded rows up by key (createMany's exact-value fixups).
+ */
+export async function deferIndexes(
+  pool: pg.Pool,
+  tables: string[],
+  { keepPrimaryKeys = false } = {},
+): Promise<number> {
   if (tables.length === 0) return 0;
   const client = await pool.connect();
   try {
@@ -77,6 +84,7 @@ export async function deferIndexes(pool: pg.Pool, tables: string[]): Promise<num
     await client.query(DEFERRED_SQL);
     const found = await client.query<Omit<Deferred, 'id' | 'indexed'>>(DEFINITIONS_SQL, [
       tables.map(quoteIdent),
+      keepPrimaryKeys,
     ]);
     const ordered = DROP_ORDER.flatMap((kind) => found.rows.filter((row) => row.kind === kind));
     for (const row of ordered) {

@@ -640,6 +640,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
     await deferIndexes(
       pool,
       pending.map((plan) => plan.target.table),
+      { keepPrimaryKeys: writerName === 'createMany' },
     );
     const threads = options.writerThreads ?? DEFAULT_WRITER_THREADS;
     writer =
