@@ -1,20 +1,14 @@
 /** A createMany writer thread: its own Prisma client writes the batches the pipeline hands it (writer-threads.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDatabase } from '@groundtruth/db';
+import { migratorDatabaseOptions } from './target';
 import { prismaBatchWriter } from './writers';
 import type { FromWriterThread, ToWriterThread, WriterThreadData } from './writer-threads';
 
 const { url, connections } = workerData as WriterThreadData;
 const port = parentPort!;
 const db = createDatabase({
-  url,
-  poolMax: connections,
-  connectTimeoutMs: 5000,
-  idleTimeoutMs: 10_000,
-  statementTimeoutMs: 0,
-  statementCacheSize: 100,
-  applicationName: 'groundtruth-migrator',
-  sessionSettings: { synchronous_commit: 'off' },
+  ...migratorDatabaseOptions(url, connections),
   // every createMany carries different rows: cached plans would only pile up
   queryPlanCacheMaxSize: 0,
 });

@@ -8,6 +8,7 @@ import { keySetName, planTables, type TablePlan } from './plan';
 import { openSource, sourceError, type LegacySource } from './source';
 import {
   BOOKKEEPING_SQL,
+  migratorDatabaseOptions,
   type Checkpoint,
   quoteIdent,
   readBookkeeping,
@@ -102,17 +103,7 @@ async function connectTarget(url: string, poolMax: number): Promise<Database> {
   } catch {
     throw new MigrateError('usage', `--database-url is not a URL: ${redactUrl(url)}`);
   }
-  const db = createDatabase({
-    url,
-    poolMax,
-    connectTimeoutMs: 5000,
-    idleTimeoutMs: 10_000,
-    statementTimeoutMs: 0,
-    statementCacheSize: 100,
-    applicationName: 'groundtruth-migrator',
-    // every batch commits with its checkpoint: a server crash can lose the last batches, never split one
-    sessionSettings: { synchronous_commit: 'off' },
-  });
+  const db = createDatabase(migratorDatabaseOptions(url, poolMax));
   try {
     await db.pool.query('SELECT 1');
   } catch (error) {

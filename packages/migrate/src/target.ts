@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ColumnMetadata, ScalarType, TableMetadata } from '@groundtruth/db';
+import type { ColumnMetadata, DatabaseOptions, ScalarType, TableMetadata } from '@groundtruth/db';
 import { MigrateError } from './errors';
 
 export interface TargetColumn extends ColumnMetadata {
@@ -22,6 +22,21 @@ export interface TargetTable {
   primaryKey: string[];
   uniqueKeys: string[][];
   foreignKeys: ForeignKey[];
+}
+
+/** How every migrator connection pool is set up: the pipeline's and each writer thread's. */
+export function migratorDatabaseOptions(url: string, poolMax: number): DatabaseOptions {
+  return {
+    url,
+    poolMax,
+    connectTimeoutMs: 5000,
+    idleTimeoutMs: 10_000,
+    statementTimeoutMs: 0,
+    statementCacheSize: 100,
+    applicationName: 'groundtruth-migrator',
+    // every batch commits with its checkpoint: a server crash can lose the last batches, never split one
+    sessionSettings: { synchronous_commit: 'off' },
+  };
 }
 
 export function quoteIdent(name: string): string {
