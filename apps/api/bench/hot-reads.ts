@@ -20,7 +20,7 @@ import autocannon from 'autocannon';
 import { loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig, type Database } from '@groundtruth/db';
 import { applyMigrations } from '@groundtruth/db/migrations';
-import { databaseUrl, dropDatabase, quoteIdentifier, withAdminClient } from '@groundtruth/db/testing';
+import { benchAdminUrl, databaseUrl, dropDatabase, ensureDatabase } from '@groundtruth/db/testing';
 import { createJobProducer } from '@groundtruth/jobs';
 import { createQueueBackend } from '@groundtruth/queue';
 import { getAnnotationTags, getVideo, listKeyframes, listVideos } from '@groundtruth/domain';
@@ -274,17 +274,11 @@ async function load(
 }
 
 async function main(): Promise<void> {
-  const adminUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  if (!adminUrl)
-    throw new Error('Set TEST_DATABASE_URL or DATABASE_URL (a server whose user may create databases)');
+  const adminUrl = benchAdminUrl();
   const keep = process.env.BENCH_KEEP_DB;
   const name = keep ?? `gt_bench_${randomBytes(4).toString('hex')}`;
   const url = databaseUrl(adminUrl, name);
-  const exists = await withAdminClient(adminUrl, async (client) => {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
-    return (found.rowCount ?? 0) > 0;
-  });
+  const exists = await ensureDatabase(adminUrl, name);
   console.log(`${exists ? 'reusing' : 'scratch'} database ${name}`);
   try {
     await applyMigrations(url);

@@ -13,7 +13,7 @@ import pg from 'pg';
 import { loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
 import { applyMigrations } from '@groundtruth/db/migrations';
-import { databaseUrl, dropDatabase, quoteIdentifier, withAdminClient } from '@groundtruth/db/testing';
+import { benchAdminUrl, databaseUrl, dropDatabase, ensureDatabase } from '@groundtruth/db/testing';
 import {
   cameraGraph,
   personExists,
@@ -90,17 +90,11 @@ function summary(samples: number[]): string {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const adminUrl = process.env.TEST_DATABASE_URL ?? config.DATABASE_URL;
-  if (!adminUrl) throw new Error('Set TEST_DATABASE_URL or DATABASE_URL (a user that may create databases)');
+  const adminUrl = benchAdminUrl();
   const keep = process.env.BENCH_KEEP_DB ? `${process.env.BENCH_KEEP_DB}_topology` : undefined;
   const name = keep ?? `gt_bench_topology_${randomBytes(4).toString('hex')}`;
   const url = databaseUrl(adminUrl, name);
-  const exists = await withAdminClient(adminUrl, async (client) => {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
-    return (found.rowCount ?? 0) > 0;
-  });
+  const exists = await ensureDatabase(adminUrl, name);
   const db = createDatabase(
     databaseOptionsFromConfig(loadConfig({ ...process.env, DATABASE_URL: url }), 'bench-topology'),
   );

@@ -3,6 +3,7 @@ import { loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
 import { applyMigrations } from '@groundtruth/db/migrations';
 import {
+  benchAdminUrl,
   databaseUrl,
   dropDatabase,
   quoteIdentifier,
@@ -24,10 +25,7 @@ const ALERTS = 10_000;
  * completion, "jobs" = alerts processed.
  */
 export async function ecoeyeSyncBench(): Promise<BenchFigures> {
-  const adminUrl =
-    process.env.TEST_DATABASE_URL ??
-    process.env.DATABASE_URL ??
-    'postgresql://postgres@127.0.0.1:5432/postgres';
+  const adminUrl = benchAdminUrl();
   const name = `gt_bench_ecoeye_${randomBytes(4).toString('hex')}`;
   const url = databaseUrl(adminUrl, name);
   const fake = await startFakeEcoeye({

@@ -5,7 +5,13 @@ import path from 'node:path';
 import { loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
 import { applyMigrations } from '@groundtruth/db/migrations';
-import { databaseUrl, dropDatabase, quoteIdentifier, withAdminClient } from '@groundtruth/db/testing';
+import {
+  benchAdminUrl,
+  databaseUrl,
+  dropDatabase,
+  quoteIdentifier,
+  withAdminClient,
+} from '@groundtruth/db/testing';
 import { exportYoloDataset } from '@groundtruth/jobs';
 import type { BenchFigures } from './main';
 
@@ -14,10 +20,7 @@ const VIDEOS = 200;
 
 /** YOLO label export of 100,000 keyframe boxes (labels + split + data.yaml + log row; no frame decoding). */
 export async function yoloLabelExportBench(): Promise<BenchFigures> {
-  const adminUrl =
-    process.env.TEST_DATABASE_URL ??
-    process.env.DATABASE_URL ??
-    'postgresql://postgres@127.0.0.1:5432/postgres';
+  const adminUrl = benchAdminUrl();
   const name = `gt_bench_yolo_${randomBytes(4).toString('hex')}`;
   const url = databaseUrl(adminUrl, name);
   const exportsDir = mkdtempSync(path.join(os.tmpdir(), 'gt-bench-yolo-'));

@@ -12,6 +12,7 @@ import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { createDatabase, tableMetadata } from '@groundtruth/db';
 import { applyMigrations } from '@groundtruth/db/migrations';
+import { benchAdminUrl } from '@groundtruth/db/testing';
 import {
   deferIndexes,
   generateLegacyFile,
@@ -24,11 +25,7 @@ import {
 const scale = Number(process.argv[2] ?? 1);
 /** BENCH_WRITERS=copy skips the (slow) createMany run, e.g. for the 4M-row memory check. */
 const writers = (process.env.BENCH_WRITERS ?? 'copy,createMany').split(',');
-const adminUrl =
-  process.env.BENCH_DATABASE_URL ??
-  process.env.TEST_DATABASE_URL ??
-  process.env.DATABASE_URL ??
-  'postgresql://postgres@127.0.0.1:5432/postgres';
+const adminUrl = benchAdminUrl();
 const repoRoot = path.resolve(__dirname, '../../..');
 const prefix = `gt_bench_${process.pid}`;
 

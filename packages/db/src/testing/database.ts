@@ -37,6 +37,25 @@ export async function withAdminClient<T>(
   }
 }
 
+/** The PostgreSQL server the benchmarks create their scratch databases on (its user may create databases). */
+export function benchAdminUrl(): string {
+  return (
+    process.env.BENCH_DATABASE_URL ??
+    process.env.TEST_DATABASE_URL ??
+    process.env.DATABASE_URL ??
+    'postgresql://postgres@127.0.0.1:5432/postgres'
+  );
+}
+
+/** Creates the database unless it exists; true when it existed already (a benchmark database kept for reuse). */
+export async function ensureDatabase(adminUrl: string, name: string): Promise<boolean> {
+  return withAdminClient(adminUrl, async (client) => {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
+    return (found.rowCount ?? 0) > 0;
+  });
+}
+
 export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
