@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '@groundtruth/config';
 import {
   DEFAULT_BATCH_SIZE,
+  DEFAULT_CONVERSION_THREADS,
   DEFAULT_WRITER_THREADS,
   formatSummary,
   migrate,
@@ -22,6 +23,8 @@ Options:
                            (default ${DEFAULT_BATCH_SIZE.createMany} with createMany, ${DEFAULT_BATCH_SIZE.copy} with copy)
   --concurrency <n>        batches in flight at once; commits stay in order (default 4)
   --writer-threads <n>     createMany: worker threads, each with its own Prisma client (default ${DEFAULT_WRITER_THREADS})
+  --conversion-threads <n> threads that read and convert rows ahead of the key checks; 0 converts on the main
+                           thread (default ${DEFAULT_CONVERSION_THREADS.copy} with copy, ${DEFAULT_CONVERSION_THREADS.createMany} with createMany, whose writer threads are the bottleneck)
   --dry-run                read, convert and check everything; write nothing
   --verify                 compare an existing target with the source only (re-reads the whole file)
   --resume                 continue an interrupted run from its last committed checkpoint
@@ -51,6 +54,14 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) usage(`--${name} must be a positive integer, got "${value}"`);
+  return parsed;
+}
+
+function nonNegativeInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0)
+    usage(`--${name} must be 0 or a positive integer, got "${value}"`);
   return parsed;
 }
 
@@ -102,6 +113,7 @@ async function main(argv: string[]): Promise<number> {
         'batch-size': { type: 'string' },
         concurrency: { type: 'string' },
         'writer-threads': { type: 'string' },
+        'conversion-threads': { type: 'string' },
         'dry-run': { type: 'boolean' },
         verify: { type: 'boolean' },
         resume: { type: 'boolean' },
@@ -139,6 +151,11 @@ async function main(argv: string[]): Promise<number> {
     batchSize: positiveInt('batch-size', values['batch-size'], DEFAULT_BATCH_SIZE[writer]),
     concurrency: positiveInt('concurrency', values.concurrency, 4),
     writerThreads: positiveInt('writer-threads', values['writer-threads'], DEFAULT_WRITER_THREADS),
+    conversionThreads: nonNegativeInt(
+      'conversion-threads',
+      values['conversion-threads'],
+      DEFAULT_CONVERSION_THREADS[writer],
+    ),
     dryRun: values['dry-run'],
     verifyOnly: values.verify,
     resume: values.resume,

@@ -42,11 +42,14 @@ function copyUnescape(field: string): string {
  * (at least two exponent digits) when the decimal exponent is below -4 or at least 15, and -0 keeps its sign.
  */
 export function pgFloat(value: number): string {
-  if (Number.isInteger(value) && Math.abs(value) < 1e15) return Object.is(value, -0) ? '-0' : String(value);
+  const text = String(value);
+  const magnitude = Math.abs(value);
+  // JavaScript switches to exponent form below 1e-6 and from 1e21: only the ranges in between need rewriting
+  if ((magnitude >= 1e-4 && magnitude < 1e15) || value === 0) return Object.is(value, -0) ? '-0' : text;
+  if (!Number.isFinite(value)) return text;
   const exponential = value.toExponential();
   const e = exponential.indexOf('e');
   const exponent = Number(exponential.slice(e + 1));
-  if (exponent >= -4 && exponent < 15) return String(value);
   const digits = String(Math.abs(exponent)).padStart(2, '0');
   return `${exponential.slice(0, e)}e${exponent < 0 ? '-' : '+'}${digits}`;
 }
@@ -96,9 +99,29 @@ export function fieldNormalizer(type: ScalarType): ((field: string) => string) |
  * Order-independent table checksum: per row a 64-bit hash of its line (two 32-bit multiplicative string hashes),
  * summed per half mod 2^32. An integrity check against lost or altered values, not a cryptographic one.
  */
+/** The 64-bit hash of one line (two 32-bit multiplicative string hashes), written into out[offset], out[offset+1]. */
+export function hashLine(line: string, out: Uint32Array, offset: number): void {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < line.length; i++) {
+    const code = line.charCodeAt(i);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  out[offset] = h1;
+  out[offset + 1] = h2;
+}
+
+/**
+ * Order-independent table checksum: per row the 64-bit hash of its line (hashLine), summed per half mod 2^32.
+ * An integrity check against lost or altered values, not a cryptographic one.
+ */
 export class TableHash {
   private low = 0;
   private high = 0;
+  private readonly pair = new Uint32Array(2);
 
   constructor(start = 0n) {
     this.low = Number(start & 0xffffffffn);
@@ -106,17 +129,14 @@ export class TableHash {
   }
 
   add(line: string): void {
-    let h1 = 0xdeadbeef;
-    let h2 = 0x41c6ce57;
-    for (let i = 0; i < line.length; i++) {
-      const code = line.charCodeAt(i);
-      h1 = Math.imul(h1 ^ code, 2654435761);
-      h2 = Math.imul(h2 ^ code, 1597334677);
-    }
-    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    this.low = (this.low + (h1 >>> 0)) % 0x100000000;
-    this.high = (this.high + (h2 >>> 0)) % 0x100000000;
+    hashLine(line, this.pair, 0);
+    this.addHash(this.pair[0]!, this.pair[1]!);
+  }
+
+  /** adds a line hashed elsewhere (hashLine) */
+  addHash(low: number, high: number): void {
+    this.low = (this.low + low) % 0x100000000;
+    this.high = (this.high + high) % 0x100000000;
   }
 
   get value(): bigint {

@@ -1,11 +1,12 @@
 import type pg from 'pg';
 import { createDatabase, rebuildDerivedTables, tableMetadata, type Database } from '@groundtruth/db';
-import { convertValue, type RawValue, type Value } from './convert';
-import { checksumLine, copyField, TableHash, targetChecksum } from './checksum';
-import { ConversionError, MigrateError } from './errors';
+import { TableHash, targetChecksum } from './checksum';
+import { chunkConverter, type ChunkConverter } from './convert-threads';
+import { MigrateError } from './errors';
 import { deferIndexes, deferredCount, restoreIndexes, restoreTableIndexes } from './deferred';
 import { keySetName, planTables, type TablePlan } from './plan';
-import { openSource, sourceError, type LegacySource } from './source';
+import { quarantineEntry, readRawRow, type ConvertedChunk } from './rows';
+import { openSource, quoteSqlite, sourceError, type LegacySource } from './source';
 import {
   BOOKKEEPING_SQL,
   migratorDatabaseOptions,
@@ -17,7 +18,7 @@ import {
   type TargetTable,
 } from './target';
 import { createManyWriter } from './writer-threads';
-import { copyWriter, type BatchWriter, type QuarantinedRow, type WriterName } from './writers';
+import { copyWriter, type Batch, type BatchWriter, type QuarantinedRow, type WriterName } from './writers';
 
 export interface MigrateOptions {
   /** the legacy SQLite file */
@@ -29,6 +30,8 @@ export interface MigrateOptions {
   concurrency?: number;
   /** worker threads of the createMany writer, each with its own Prisma client */
   writerThreads?: number;
+  /** threads that read and convert rows ahead of the checks (0: on the main thread) */
+  conversionThreads?: number;
   dryRun?: boolean;
   verifyOnly?: boolean;
   resume?: boolean;
@@ -92,6 +95,8 @@ export function redactUrl(url: string): string {
 /** Prisma's createMany slows down more than linearly with the rows per call; COPY likes large batches. */
 export const DEFAULT_BATCH_SIZE: Record<WriterName, number> = { createMany: 500, copy: 5000 };
 export const DEFAULT_WRITER_THREADS = 2;
+/** createMany's own threads are its bottleneck: its rows are converted on the main thread */
+export const DEFAULT_CONVERSION_THREADS: Record<WriterName, number> = { createMany: 0, copy: 2 };
 
 /** Connections rebuilding indexes after the load (PostgreSQL adds its own parallel workers per build). */
 const INDEX_BUILDERS = 2;
@@ -116,34 +121,16 @@ async function connectTarget(url: string, poolMax: number): Promise<Database> {
   return db;
 }
 
-function keyOf(row: Value[], indexes: number[]): string | null {
-  let key = '';
-  for (let i = 0; i < indexes.length; i++) {
-    const value = row[indexes[i]!];
-    if (value === null || value === undefined) return null;
-    key += i === 0 ? String(value) : `\u001e${String(value)}`;
-  }
-  return key;
-}
-
 async function loadKeySet(pool: pg.Pool, table: string, columns: string[]): Promise<Set<string>> {
   const key = columns.map((column) => `${quoteIdent(column)}::text`).join(' || chr(30) || ');
   const result = await pool.query<{ key: string | null }>(`SELECT ${key} AS key FROM ${quoteIdent(table)}`);
   return new Set(result.rows.flatMap((row) => (row.key === null ? [] : [row.key])));
 }
 
-function jsonable(raw: RawValue): unknown {
-  if (raw === null) return null;
-  if (typeof raw === 'bigint') return Number.isSafeInteger(Number(raw)) ? Number(raw) : raw.toString();
-  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : String(raw);
-  const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
-  const text = bytes.toString('utf8');
-  if (!bytes.includes(0) && Buffer.from(text, 'utf8').equals(bytes)) return text;
-  return { base64: bytes.toString('base64') };
-}
-
 interface TableRun {
   plan: TablePlan;
+  converter: ChunkConverter;
+  converterThreads: number;
   writer: BatchWriter | null;
   batchSize: number;
   concurrency: number;
@@ -163,7 +150,22 @@ interface TableOutcome {
   orphanSamples: string[];
 }
 
-/** Reads one table from its checkpoint on, converts and checks each row, and hands batches to the writer. */
+/** Where the next chunk of a table ends: `size` rows after `after`, or null for the rest of the table. */
+function chunkEnd(source: LegacySource, plan: TablePlan, after: bigint, size: number): bigint | null {
+  const end = source.db
+    .prepare(
+      `SELECT rowid FROM ${quoteSqlite(plan.target.table)} WHERE rowid > ? ORDER BY rowid LIMIT 1 OFFSET ?`,
+    )
+    .pluck()
+    .safeIntegers(true)
+    .get(after, size - 1) as bigint | undefined;
+  return end ?? null;
+}
+
+/**
+ * Reads one table from its checkpoint on in chunks of `batchSize` rows (converted ahead on the conversion threads),
+ * checks keys in rowid order, and hands each chunk to the writer as one batch.
+ */
 async function processTable(source: LegacySource, run: TableRun): Promise<TableOutcome> {
   const { plan } = run;
   const table = plan.target.table;
@@ -172,11 +174,7 @@ async function processTable(source: LegacySource, run: TableRun): Promise<TableO
   const uniqueSets = run.uniqueSeeds;
   let orphans = 0;
   const orphanSamples: string[] = [];
-  let rows: Value[][] = [];
-  let text = '';
-  let batchRows = 0;
   const hash = new TableHash(run.start.sourceHash);
-  let quarantine: QuarantinedRow[] = [];
   let previous: Promise<void> = Promise.resolve();
   const inFlight: Promise<void>[] = [];
   const emit = (done: boolean) =>
@@ -191,126 +189,127 @@ async function processTable(source: LegacySource, run: TableRun): Promise<TableO
       done,
     });
 
-  const flush = async (done: boolean) => {
+  const flush = async (batch: Omit<Batch, 'plan' | 'checkpoint'>, done: boolean) => {
     state.seconds = run.start.seconds + (performance.now() - started) / 1000;
     state.sourceHash = hash.value;
-    const checkpoint: Checkpoint = { ...state, done };
     if (run.writer) {
-      const write = run.writer.write({ plan, rows, copyText: text, quarantine, checkpoint }, previous);
+      const write = run.writer.write({ ...batch, plan, checkpoint: { ...state, done } }, previous);
       write.catch(() => undefined);
       previous = write;
       inFlight.push(write);
       if (inFlight.length >= run.concurrency) await inFlight.shift();
     }
-    rows = [];
-    text = '';
-    batchRows = 0;
-    quarantine = [];
     emit(done);
   };
 
-  const statement = source.db.prepare(plan.selectSql).raw(true).safeIntegers(true);
-  const columnCount = plan.columns.length;
-  const columns = plan.columns;
-  const types = columns.map((column) => column.type);
-  const hasJson = types.includes('Json');
-  const wantsRows = run.writer?.wantsRows ?? false;
-  const missingReason =
-    plan.requiredMissing.length > 0
-      ? `the legacy table lacks required column(s) ${plan.requiredMissing.join(', ')} (NOT NULL, no default)`
-      : null;
+  // key specs the conversion computes per row: foreign keys, then unique keys, then registered parent keys
+  const keySpecs = [
+    ...plan.foreignKeys.map((fk) => fk.indexes),
+    ...plan.uniqueKeys,
+    ...run.registers.map((register) => register.indexes),
+  ];
+  const keyCount = keySpecs.length;
+  const uniqueOffset = plan.foreignKeys.length;
+  const registerOffset = uniqueOffset + plan.uniqueKeys.length;
+  const parentSets = plan.foreignKeys.map((fk) => run.keySets.get(fk.parent));
+  const registerSets = run.registers.map((register) => run.keySets.get(register.name)!);
+  const wantRows = run.writer?.wantsRows ?? false;
+
+  // chunks are converted ahead of the checks, up to `ahead` at once
+  const ahead = Math.max(2, run.converterThreads * 2);
+  const queued: Promise<ConvertedChunk>[] = [];
+  let after = run.start.lastRowid;
+  let exhausted = false;
+  const enqueue = () => {
+    while (!exhausted && queued.length < ahead) {
+      const upTo = chunkEnd(source, plan, after, run.batchSize);
+      const chunk = run.converter.convert({ plan, keys: keySpecs, after, upTo, wantRows });
+      chunk.catch(() => undefined);
+      queued.push(chunk);
+      if (upTo === null) exhausted = true;
+      else after = upTo;
+    }
+  };
+
   let lastRowid = run.start.lastRowid;
   try {
-    for (const raw of statement.iterate(run.start.lastRowid) as Iterable<RawValue[]>) {
-      const rowid = raw[0] as bigint;
-      lastRowid = rowid;
-      state.read++;
-      const converted: Value[] = new Array<Value>(columnCount);
-      let reason = missingReason;
-      let orphan = false;
-      for (let i = 0; i < columnCount && !reason; i++) {
-        const column = columns[i]!;
-        let value = raw[i + 1] ?? null;
-        if (value === null) {
-          if (!column.nullable) reason = `column ${column.column}: NULL in a NOT NULL column`;
-          converted[i] = null;
+    enqueue();
+    while (queued.length > 0) {
+      const chunk = await queued.shift()!;
+      enqueue();
+      const quarantine: QuarantinedRow[] = [];
+      const rejected: number[] = [];
+      for (let r = 0; r < chunk.read; r++) {
+        const outcome = chunk.outcome[r]!;
+        lastRowid = chunk.rowids[r]!;
+        if (outcome < 0) {
+          quarantine.push(chunk.failed[-outcome - 1]!);
           continue;
         }
-        // text is read as text (fast); SQLite hands invalid UTF-8 over as U+FFFD, so only then look at the bytes
-        if (typeof value === 'string' && value.includes('\uFFFD')) {
-          value = raw[i + 1] = source.bytesOf(table, column.column, rowid);
-        }
-        try {
-          converted[i] = convertValue(types[i]!, value);
-        } catch (error) {
-          if (!(error instanceof ConversionError)) throw error;
-          reason = `column ${column.column}: ${error.message}`;
-        }
-      }
-      if (!reason) {
-        for (const fk of plan.foreignKeys) {
-          const key = keyOf(converted, fk.indexes);
-          if (key !== null && !run.keySets.get(fk.parent)?.has(key)) {
-            reason = `orphan: ${fk.description} = ${key.split('\u001e').join(',')} does not exist`;
+        const keyBase = outcome * keyCount;
+        let reason: string | null = null;
+        let orphan = false;
+        for (let f = 0; f < parentSets.length; f++) {
+          const key = chunk.keys[keyBase + f]!;
+          if (key !== null && !parentSets[f]?.has(key)) {
+            reason = `orphan: ${plan.foreignKeys[f]!.description} = ${key.split('\u001e').join(',')} does not exist`;
             orphan = true;
             break;
           }
         }
-      }
-      if (!reason) {
-        for (let k = 0; k < plan.uniqueKeys.length; k++) {
-          const key = keyOf(converted, plan.uniqueKeys[k]!);
+        for (let k = 0; !reason && k < uniqueSets.length; k++) {
+          const key = chunk.keys[keyBase + uniqueOffset + k]!;
           if (key !== null && uniqueSets[k]!.has(key)) {
-            const names = plan.uniqueKeys[k]!.map((i) => columns[i]!.column).join(',');
+            const names = plan.uniqueKeys[k]!.map((i) => plan.columns[i]!.column).join(',');
             reason = `duplicate of unique key (${names}) = ${key.split('\u001e').join(',')}`;
-            break;
           }
         }
-      }
-      if (reason) {
-        state.quarantined++;
-        if (orphan) {
-          orphans++;
-          if (orphanSamples.length < 10) orphanSamples.push(`${table} rowid ${rowid}: ${reason}`);
+        if (reason) {
+          if (orphan) {
+            orphans++;
+            if (orphanSamples.length < 10) orphanSamples.push(`${table} rowid ${lastRowid}: ${reason}`);
+          }
+          quarantine.push(quarantineEntry(plan, readRawRow(source, plan, lastRowid), reason));
+          rejected.push(outcome);
+          continue;
         }
-        const rowData: Record<string, unknown> = {};
-        columns.forEach((column, i) => (rowData[column.column] = jsonable(raw[i + 1] ?? null)));
-        quarantine.push({
-          table_name: table,
-          legacy_id: plan.idIndex >= 0 ? String(raw[plan.idIndex + 1] ?? '') || null : `rowid ${rowid}`,
-          legacy_rowid: rowid.toString(),
-          reason,
-          row_data: rowData,
-        });
-      } else {
-        for (let k = 0; k < plan.uniqueKeys.length; k++) {
-          const key = keyOf(converted, plan.uniqueKeys[k]!);
+        for (let k = 0; k < uniqueSets.length; k++) {
+          const key = chunk.keys[keyBase + uniqueOffset + k]!;
           if (key !== null) uniqueSets[k]!.add(key);
         }
-        for (const register of run.registers) {
-          const key = keyOf(converted, register.indexes);
-          if (key !== null) run.keySets.get(register.name)!.add(key);
+        for (let g = 0; g < registerSets.length; g++) {
+          const key = chunk.keys[keyBase + registerOffset + g]!;
+          if (key !== null) registerSets[g]!.add(key);
         }
-        let line = copyField(converted[0]!);
-        for (let i = 1; i < columnCount; i++) line += `\t${copyField(converted[i]!)}`;
-        hash.add(hasJson ? checksumLine(types, converted) : line);
-        text += `${line}\n`;
-        state.written++;
-        batchRows++;
-        if (wantsRows) rows.push(converted);
+        hash.addHash(chunk.hashes[outcome * 2]!, chunk.hashes[outcome * 2 + 1]!);
       }
-      state.lastRowid = rowid;
-      if (batchRows + quarantine.length >= run.batchSize) await flush(false);
+      const converted = chunk.lineEnds.length;
+      state.read += chunk.read;
+      state.quarantined += quarantine.length;
+      state.written += converted - rejected.length;
+      state.lastRowid = chunk.lastRowid;
+      let { copyText } = chunk;
+      let rows = chunk.rows ?? [];
+      if (rejected.length > 0) {
+        const skip = new Set(rejected);
+        const lines = chunk.copyText.toString('utf8');
+        let kept = '';
+        for (let i = 0; i < converted; i++) {
+          if (!skip.has(i)) kept += lines.slice(i === 0 ? 0 : chunk.lineEnds[i - 1], chunk.lineEnds[i]);
+        }
+        copyText = Buffer.from(kept);
+        rows = rows.filter((_, i) => !skip.has(i));
+      }
+      await flush({ rows, copyText, quarantine }, exhausted && queued.length === 0);
     }
   } catch (error) {
-    await Promise.allSettled(inFlight);
+    await Promise.allSettled([...inFlight, ...queued]);
     if (error instanceof MigrateError) throw error;
     if ((error as { code?: string }).code?.startsWith('SQLITE_')) {
       throw sourceError(source.path, table, lastRowid, error);
     }
     throw error;
   }
-  await flush(true);
   await Promise.all(inFlight);
   return { checkpoint: { ...state, sourceHash: hash.value, done: true }, orphans, orphanSamples };
 }
@@ -339,6 +338,8 @@ function countRows(source: LegacySource, table: string): number {
 }
 
 interface PassOptions {
+  converter: ChunkConverter;
+  converterThreads: number;
   writer: BatchWriter | null;
   batchSize: number;
   concurrency: number;
@@ -395,6 +396,8 @@ async function runPass(source: LegacySource, pool: pg.Pool, plans: TablePlan[], 
       : plan.uniqueKeys.map(() => new Set<string>());
     const outcome = await processTable(source, {
       plan,
+      converter: options.converter,
+      converterThreads: options.converterThreads,
       writer: options.writer,
       batchSize: options.batchSize,
       concurrency: options.concurrency,
@@ -480,6 +483,11 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
   const log = options.onLog ?? (() => undefined);
   const mode = options.verifyOnly ? 'verify' : options.dryRun ? 'dry-run' : 'migrate';
   const source = openSource(options.source);
+  // a WAL-mode file lets writers commit under readers: other connections could see another snapshot
+  const threads =
+    source.journalMode === 'wal' ? 0 : (options.conversionThreads ?? DEFAULT_CONVERSION_THREADS[writerName]);
+  const converter = chunkConverter(source, threads);
+  const passOptions = { converter, converterThreads: threads };
   let db: Database | undefined;
   let writer: BatchWriter | undefined;
   try {
@@ -542,6 +550,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
 
     if (mode !== 'migrate') {
       const outcomes = await runPass(source, pool, plans, {
+        ...passOptions,
         writer: null,
         batchSize,
         concurrency,
@@ -605,6 +614,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
     if (options.orphans === 'fail') {
       const pending = plans.filter((plan) => !checkpoints.get(plan.target.table)?.done);
       const outcomes = await runPass(source, pool, pending, {
+        ...passOptions,
         writer: null,
         batchSize,
         concurrency,
@@ -633,16 +643,17 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
       pending.map((plan) => plan.target.table),
       { keepPrimaryKeys: writerName === 'createMany' },
     );
-    const threads = options.writerThreads ?? DEFAULT_WRITER_THREADS;
+    const writerThreads = options.writerThreads ?? DEFAULT_WRITER_THREADS;
     writer =
       writerName === 'copy'
         ? copyWriter(pool)
-        : createManyWriter(options.databaseUrl, threads, Math.ceil(concurrency / threads) + 1);
+        : createManyWriter(options.databaseUrl, writerThreads, Math.ceil(concurrency / writerThreads) + 1);
     // Each loaded table gets its indexes rebuilt and is verified while the next tables load.
     const finished: { plan: TablePlan; outcome: TableOutcome; status: TableReport['status'] }[] = [];
     const checks: Promise<string>[] = [];
     try {
       await runPass(source, pool, plans, {
+        ...passOptions,
         writer,
         batchSize,
         concurrency,
@@ -687,6 +698,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
     ]);
     return finish(ok);
   } finally {
+    await converter.close();
     source.close();
     await writer?.close?.();
     await db?.close();

@@ -17,6 +17,8 @@ export interface LegacySource {
   /** size, mtime and header: identifies the file a run started from */
   fingerprint: string;
   tables: Map<string, LegacyColumn[]>;
+  /** SQLite's journal mode: 'wal' lets writers commit while this snapshot is read */
+  journalMode: string;
   /** the stored bytes of one value (text is read as text; this is for the rare invalid UTF-8) */
   bytesOf(table: string, column: string, rowid: bigint): Buffer | null;
   close(): void;
@@ -82,6 +84,7 @@ export function openSource(path: string, { checkIntegrity = true } = {}): Legacy
       .update(header)
       .digest('hex')
       .slice(0, 32);
+    const journalMode = String(db.pragma('journal_mode', { simple: true }));
     const opened = db;
     const byteReaders = new Map<string, Database.Statement>();
     return {
@@ -89,6 +92,7 @@ export function openSource(path: string, { checkIntegrity = true } = {}): Legacy
       db: opened,
       fingerprint,
       tables,
+      journalMode,
       bytesOf: (table, column, rowid) => {
         const key = `${table}.${column}`;
         let reader = byteReaders.get(key);

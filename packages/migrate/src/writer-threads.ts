@@ -62,7 +62,11 @@ export function createManyWriter(url: string, threads: number, connectionsPerThr
       const id = nextId++;
       const worker = workers[id % workers.length]!;
       const written = new Promise<void>((resolve, reject) => pending.set(id, { resolve, reject }));
-      worker.postMessage({ type: 'write', id, batch: { ...batch, copyText: '' } } satisfies ToWriterThread);
+      worker.postMessage({
+        type: 'write',
+        id,
+        batch: { ...batch, copyText: Buffer.alloc(0) },
+      } satisfies ToWriterThread);
       previous.then(
         () => worker.postMessage({ type: 'commit', id } satisfies ToWriterThread),
         () => worker.postMessage({ type: 'abort', id } satisfies ToWriterThread),

@@ -26,8 +26,8 @@ export interface Batch {
   plan: TablePlan;
   /** the rows as values, only for writers that want them */
   rows: Value[][];
-  /** the rows in COPY text form */
-  copyText: string;
+  /** the rows in COPY text form, UTF-8 */
+  copyText: Buffer;
   quarantine: QuarantinedRow[];
   checkpoint: Checkpoint;
 }

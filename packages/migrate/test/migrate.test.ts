@@ -373,6 +373,53 @@ describe('writers', () => {
     ]);
   }, 60_000);
 
+  it('conversion threads give the same target as converting inline, also from a WAL-mode file', async () => {
+    const file = path.join(dir, 'threads.db');
+    generateLegacyFile(file, { scale: 0.005 });
+    // an orphan: turned away by the key check after its conversion on a thread
+    editLegacy(
+      file,
+      `UPDATE keyframe_annotations SET video_id = 999999, comment = 'caf\u00e9 \u2603' WHERE id = 9`,
+    );
+    const inline = await database('threads-inline');
+    const threaded = await database('threads-2');
+    const a = await migrate({
+      source: file,
+      databaseUrl: inline.url,
+      writer: 'copy',
+      conversionThreads: 0,
+      batchSize: 300,
+    });
+    const b = await migrate({
+      source: file,
+      databaseUrl: threaded.url,
+      writer: 'copy',
+      conversionThreads: 2,
+      batchSize: 300,
+    });
+    expect(a.ok && b.ok).toBe(true);
+    expect(b.quarantined).toBe(a.quarantined);
+    const [orphan] = await query<{ reason: string; comment: string }>(
+      threaded.url,
+      `SELECT reason, row_data->>'comment' AS comment FROM _migrator_quarantine
+       WHERE table_name = 'keyframe_annotations' AND legacy_id = '9'`,
+    );
+    expect(orphan).toEqual({
+      reason: expect.stringMatching(/^orphan: video_id/),
+      comment: 'caf\u00e9 \u2603',
+    });
+    const expected = await targetState(inline.url);
+    expect(await targetState(threaded.url)).toEqual(expected);
+
+    const wal = path.join(dir, 'threads-wal.db');
+    copyFileSync(file, wal);
+    editLegacy(wal, 'PRAGMA journal_mode = WAL');
+    const walTarget = await database('threads-wal');
+    const c = await migrate({ source: wal, databaseUrl: walTarget.url, writer: 'copy', batchSize: 300 });
+    expect(c.ok).toBe(true);
+    expect(await targetState(walTarget.url)).toEqual(expected);
+  }, 60_000);
+
   it.each(['createMany', 'copy'] as const)(
     '%s: a batch the database refuses stops the run with its message, nothing of it is written; --resume finishes',
     async (writer) => {

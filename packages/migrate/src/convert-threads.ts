@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { convertChunk, type ChunkRequest, type ConvertedChunk } from './rows';
+import type { LegacySource } from './source';
+import { threadBootstrap } from './threads';
+
+export type ToConvertThread = { type: 'convert'; id: number; request: ChunkRequest } | { type: 'close' };
+
+export type FromConvertThread =
+  | { type: 'done'; id: number; chunk: ConvertedChunk }
+  | { type: 'failed'; id: number; message: string; code?: string };
+
+/** Reads and converts rowid ranges: on `threads` worker threads, or inline on this thread when threads is 0. */
+export interface ChunkConverter {
+  convert(request: ChunkRequest): Promise<ConvertedChunk>;
+  close(): Promise<void>;
+}
+
+/**
+ * Each thread opens the legacy file itself. They see the pipeline's snapshot because the pipeline's read
+ * transaction holds SQLite's shared lock for the whole run, so no writer can commit meanwhile; a WAL-mode file
+ * lets writers commit under readers, so there the pipeline converts inline.
+ */
+export function chunkConverter(source: LegacySource, threads: number): ChunkConverter {
+  if (threads <= 0) {
+    return {
+      convert: (request) => {
+        try {
+          return Promise.resolve(convertChunk(source, request));
+        } catch (error) {
+          return Promise.reject(error as Error);
+        }
+      },
+      close: () => Promise.resolve(),
+    };
+  }
+  const pending = new Map<
+    number,
+    { resolve: (chunk: ConvertedChunk) => void; reject: (error: Error) => void }
+  >();
+  let failure: Error | undefined;
+  const failAll = (error: Error) => {
+    failure ??= error;
+    for (const { reject } of pending.values()) reject(failure);
+    pending.clear();
+  };
+  const workers = Array.from({ length: threads }, () => {
+    const worker = new Worker(threadBootstrap(path.join(__dirname, 'convert-worker.ts')), {
+      eval: true,
+      workerData: source.path,
+      resourceLimits: { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 4 },
+    });
+    worker.on('message', (message: FromConvertThread) => {
+      const waiting = pending.get(message.id);
+      pending.delete(message.id);
+      if (message.type === 'done') {
+        // a Buffer crosses threads as a plain Uint8Array
+        const { copyText } = message.chunk;
+        message.chunk.copyText = Buffer.from(copyText.buffer, copyText.byteOffset, copyText.byteLength);
+        waiting?.resolve(message.chunk);
+      } else if (message.type === 'failed')
+        waiting?.reject(Object.assign(new Error(message.message), { code: message.code }));
+    });
+    worker.on('error', (error) => failAll(new Error(`conversion thread failed: ${error.message}`)));
+    worker.on('exit', (code) => {
+      if (code !== 0) failAll(new Error(`conversion thread exited with code ${code}`));
+    });
+    worker.unref();
+    return worker;
+  });
+  let nextId = 0;
+  return {
+    convert(request) {
+      if (failure) return Promise.reject(failure);
+      const id = nextId++;
+      const converted = new Promise<ConvertedChunk>((resolve, reject) =>
+        pending.set(id, { resolve, reject }),
+      );
+      workers[id % workers.length]!.postMessage({ type: 'convert', id, request } satisfies ToConvertThread);
+      return converted;
+    },
+    async close() {
+      await Promise.all(
+        workers.map(
+          (worker) =>
+            new Promise<void>((resolve) => {
+              worker.once('exit', () => resolve());
+              worker.postMessage({ type: 'close' } satisfies ToConvertThread);
+            }),
+        ),
+      );
+    },
+  };
+}
