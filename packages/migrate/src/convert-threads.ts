@@ -1,17 +1,22 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { convertChunk, type ChunkRequest, type ConvertedChunk } from './rows';
-import type { LegacySource } from './source';
+import { MigrateError, type MigrateErrorKind } from './errors';
+import { checkIntegrity, type LegacySource } from './source';
 import { threadBootstrap } from './threads';
 
-export type ToConvertThread = { type: 'convert'; id: number; request: ChunkRequest } | { type: 'close' };
+export type ToConvertThread =
+  { type: 'check'; id: number } | { type: 'convert'; id: number; request: ChunkRequest } | { type: 'close' };
 
 export type FromConvertThread =
+  | { type: 'checked'; id: number }
   | { type: 'done'; id: number; chunk: ConvertedChunk }
-  | { type: 'failed'; id: number; message: string; code?: string };
+  | { type: 'failed'; id: number; message: string; code?: string; kind?: MigrateErrorKind };
 
 /** Reads and converts rowid ranges: on `threads` worker threads, or inline on this thread when threads is 0. */
 export interface ChunkConverter {
+  /** SQLite's quick_check of the legacy file (on a thread, so it overlaps what the pipeline does meanwhile) */
+  checkIntegrity(): Promise<void>;
   convert(request: ChunkRequest): Promise<ConvertedChunk>;
   close(): Promise<void>;
 }
@@ -24,6 +29,14 @@ export interface ChunkConverter {
 export function chunkConverter(source: LegacySource, threads: number): ChunkConverter {
   if (threads <= 0) {
     return {
+      checkIntegrity: () => {
+        try {
+          checkIntegrity(source);
+          return Promise.resolve();
+        } catch (error) {
+          return Promise.reject(error as Error);
+        }
+      },
       convert: (request) => {
         try {
           return Promise.resolve(convertChunk(source, request));
@@ -36,7 +49,7 @@ export function chunkConverter(source: LegacySource, threads: number): ChunkConv
   }
   const pending = new Map<
     number,
-    { resolve: (chunk: ConvertedChunk) => void; reject: (error: Error) => void }
+    { resolve: (chunk: ConvertedChunk | undefined) => void; reject: (error: Error) => void }
   >();
   let failure: Error | undefined;
   const failAll = (error: Error) => {
@@ -48,7 +61,7 @@ export function chunkConverter(source: LegacySource, threads: number): ChunkConv
     const worker = new Worker(threadBootstrap(path.join(__dirname, 'convert-worker.ts')), {
       eval: true,
       workerData: source.path,
-      resourceLimits: { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 4 },
+      resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
     });
     worker.on('message', (message: FromConvertThread) => {
       const waiting = pending.get(message.id);
@@ -58,8 +71,14 @@ export function chunkConverter(source: LegacySource, threads: number): ChunkConv
         const { copyText } = message.chunk;
         message.chunk.copyText = Buffer.from(copyText.buffer, copyText.byteOffset, copyText.byteLength);
         waiting?.resolve(message.chunk);
-      } else if (message.type === 'failed')
-        waiting?.reject(Object.assign(new Error(message.message), { code: message.code }));
+      } else if (message.type === 'checked') {
+        waiting?.resolve(undefined);
+      } else {
+        const error = message.kind
+          ? new MigrateError(message.kind, message.message)
+          : Object.assign(new Error(message.message), { code: message.code });
+        waiting?.reject(error);
+      }
     });
     worker.on('error', (error) => failAll(new Error(`conversion thread failed: ${error.message}`)));
     worker.on('exit', (code) => {
@@ -69,16 +88,19 @@ export function chunkConverter(source: LegacySource, threads: number): ChunkConv
     return worker;
   });
   let nextId = 0;
+  const send = (message: ToConvertThread & { id: number }) => {
+    if (failure) return Promise.reject(failure);
+    const reply = new Promise<ConvertedChunk | undefined>((resolve, reject) =>
+      pending.set(message.id, { resolve, reject }),
+    );
+    workers[message.id % workers.length]!.postMessage(message);
+    return reply;
+  };
   return {
-    convert(request) {
-      if (failure) return Promise.reject(failure);
-      const id = nextId++;
-      const converted = new Promise<ConvertedChunk>((resolve, reject) =>
-        pending.set(id, { resolve, reject }),
-      );
-      workers[id % workers.length]!.postMessage({ type: 'convert', id, request } satisfies ToConvertThread);
-      return converted;
+    checkIntegrity: async () => {
+      await send({ type: 'check', id: nextId++ });
     },
+    convert: async (request) => (await send({ type: 'convert', id: nextId++, request }))!,
     async close() {
       await Promise.all(
         workers.map(

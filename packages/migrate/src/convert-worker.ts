@@ -1,10 +1,11 @@
 /** A conversion thread: reads and converts the rowid ranges the pipeline hands it (convert-threads.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
 import { convertChunk } from './rows';
-import { openSource } from './source';
+import { MigrateError } from './errors';
+import { checkIntegrity, openSource } from './source';
 import type { FromConvertThread, ToConvertThread } from './convert-threads';
 
-const source = openSource(workerData as string, { checkIntegrity: false });
+const source = openSource(workerData as string);
 const port = parentPort!;
 
 port.on('message', (message: ToConvertThread) => {
@@ -13,11 +14,14 @@ port.on('message', (message: ToConvertThread) => {
     port.close();
     return;
   }
-  let reply: FromConvertThread;
   try {
+    if (message.type === 'check') {
+      checkIntegrity(source);
+      port.postMessage({ type: 'checked', id: message.id } satisfies FromConvertThread);
+      return;
+    }
     const chunk = convertChunk(source, message.request);
-    reply = { type: 'done', id: message.id, chunk };
-    port.postMessage(reply, [
+    port.postMessage({ type: 'done', id: message.id, chunk } satisfies FromConvertThread, [
       chunk.copyText.buffer,
       chunk.outcome.buffer,
       chunk.rowids.buffer,
@@ -26,7 +30,12 @@ port.on('message', (message: ToConvertThread) => {
     ] as ArrayBuffer[]);
   } catch (error) {
     const { message: text, code } = error as { message?: string; code?: string };
-    reply = { type: 'failed', id: message.id, message: text ?? String(error), code };
-    port.postMessage(reply);
+    port.postMessage({
+      type: 'failed',
+      id: message.id,
+      message: text ?? String(error),
+      code,
+      kind: error instanceof MigrateError ? error.kind : undefined,
+    } satisfies FromConvertThread);
   }
 });

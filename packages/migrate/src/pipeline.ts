@@ -491,7 +491,13 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
   let db: Database | undefined;
   let writer: BatchWriter | undefined;
   try {
-    db = await connectTarget(options.databaseUrl, concurrency + 2);
+    const checked = converter.checkIntegrity();
+    checked.catch(() => undefined);
+    // a problem with the legacy file is reported first, even when the database is unreachable too
+    db = await connectTarget(options.databaseUrl, concurrency + 2).catch(async (error: unknown) => {
+      await checked;
+      throw error;
+    });
     const { pool, prisma } = db;
     if ((await deferredCount(pool)) > 0) {
       if (mode !== 'migrate' || !options.resume) {
@@ -519,6 +525,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
         );
       }
     }
+    await checked;
     const reports: TableReport[] = [];
     const finish = (ok: boolean): MigrationReport => {
       const missing = missingTables.map((table): TableReport => ({

@@ -80,6 +80,12 @@ function rangeSql(plan: TablePlan): string {
   return `SELECT rowid${select ? `, ${select}` : ''} FROM "${plan.target.table.replace(/"/g, '""')}" WHERE rowid > ? AND rowid <= ? ORDER BY rowid`;
 }
 
+function grow<T extends Int32Array | BigInt64Array | Uint32Array>(array: T, length: number): T {
+  const larger = new (array.constructor as new (length: number) => T)(length);
+  larger.set(array as never);
+  return larger;
+}
+
 /** One legacy row as read, for a row the checks turn away after conversion. */
 export function readRawRow(source: LegacySource, plan: TablePlan, rowid: bigint): RawValue[] {
   const rows = source.db
@@ -105,24 +111,27 @@ export function convertChunk(source: LegacySource, request: ChunkRequest): Conve
     plan.requiredMissing.length > 0
       ? `the legacy table lacks required column(s) ${plan.requiredMissing.join(', ')} (NOT NULL, no default)`
       : null;
-  const raws = source.db
-    .prepare(rangeSql(plan))
-    .raw(true)
-    .safeIntegers(true)
-    .all(request.after, request.upTo ?? LAST_ROWID) as RawValue[][];
-  const read = raws.length;
-  const outcome = new Int32Array(read);
-  const rowids = new BigInt64Array(read);
+  const statement = source.db.prepare(rangeSql(plan)).raw(true).safeIntegers(true);
+  // rows are taken one at a time, so each dies young (a chunk read whole would outlive the young generation)
+  let outcome = new Int32Array(256);
+  let rowids = new BigInt64Array(256);
   const failed: QuarantinedRow[] = [];
-  const lineEnds = new Uint32Array(read);
-  const hashes = new Uint32Array(read * 2);
+  let lineEnds = new Uint32Array(256);
+  let hashes = new Uint32Array(512);
   const keys: (string | null)[] = [];
   const rows: Value[][] | null = request.wantRows ? [] : null;
   let text = '';
+  let read = 0;
   let converted = 0;
   const values: Value[] = new Array<Value>(columnCount);
-  for (let r = 0; r < read; r++) {
-    const raw = raws[r]!;
+  for (const raw of statement.iterate(request.after, request.upTo ?? LAST_ROWID) as Iterable<RawValue[]>) {
+    if (read === outcome.length) {
+      outcome = grow(outcome, read * 2);
+      rowids = grow(rowids, read * 2);
+      lineEnds = grow(lineEnds, read * 2);
+      hashes = grow(hashes, read * 4);
+    }
+    const r = read++;
     const rowid = raw[0] as bigint;
     rowids[r] = rowid;
     let reason = missingReason;
@@ -166,8 +175,8 @@ export function convertChunk(source: LegacySource, request: ChunkRequest): Conve
   return {
     read,
     lastRowid: read > 0 ? rowids[read - 1]! : request.after,
-    outcome,
-    rowids,
+    outcome: outcome.slice(0, read),
+    rowids: rowids.slice(0, read),
     failed,
     copyText,
     lineEnds: lineEnds.slice(0, converted),

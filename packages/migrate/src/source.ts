@@ -36,8 +36,24 @@ function explain(path: string, error: unknown): MigrateError {
   return new MigrateError('source', `cannot read legacy file ${path}: ${message}`);
 }
 
+/**
+ * SQLite's quick_check over the whole file (a corrupt file is refused before anything is written). Run apart from
+ * openSource, so that it can overlap the connection to PostgreSQL on a conversion thread.
+ */
+export function checkIntegrity(source: LegacySource): void {
+  try {
+    const problems = source.db.pragma('quick_check(5)', { simple: false }) as { quick_check: string }[];
+    const bad = problems.map((row) => row.quick_check).filter((text) => text !== 'ok');
+    if (bad.length > 0)
+      throw new MigrateError('source', `legacy file is corrupt: ${source.path} (${bad.join('; ')})`);
+  } catch (error) {
+    if (error instanceof MigrateError) throw error;
+    throw explain(source.path, error);
+  }
+}
+
 /** Opens the legacy file read-only and holds one read transaction, so every table is read from one snapshot. */
-export function openSource(path: string, { checkIntegrity = true } = {}): LegacySource {
+export function openSource(path: string): LegacySource {
   if (!existsSync(path)) throw new MigrateError('source', `legacy file not found: ${path}`);
   const stat = statSync(path);
   if (!stat.isFile()) throw new MigrateError('source', `not a file: ${path}`);
@@ -55,12 +71,6 @@ export function openSource(path: string, { checkIntegrity = true } = {}): Legacy
   try {
     db = new Database(path, { readonly: true, fileMustExist: true, timeout: 2000 });
     db.exec('BEGIN');
-    if (checkIntegrity) {
-      const problems = db.pragma('quick_check(5)', { simple: false }) as { quick_check: string }[];
-      const bad = problems.map((row) => row.quick_check).filter((text) => text !== 'ok');
-      if (bad.length > 0)
-        throw new MigrateError('source', `legacy file is corrupt: ${path} (${bad.join('; ')})`);
-    }
     const names = db
       .prepare(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",

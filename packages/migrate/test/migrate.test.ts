@@ -250,9 +250,16 @@ describe('failure modes', () => {
     const bytes = readFileSync(corrupt);
     bytes.fill(0xa5, 4096 * 3, 4096 * 40);
     writeFileSync(corrupt, bytes);
-    await expect(migrate({ source: corrupt, databaseUrl: target.url })).rejects.toThrow(
-      /corrupt.*corrupt\.db/,
-    );
+    // checked inline, and on a conversion thread while the pipeline connects to PostgreSQL
+    for (const conversionThreads of [0, 2]) {
+      await expect(
+        migrate({ source: corrupt, databaseUrl: target.url, writer: 'copy', conversionThreads }),
+      ).rejects.toThrow(/corrupt.*corrupt\.db/);
+      await expect(
+        migrate({ source: corrupt, databaseUrl: 'postgresql://nobody@127.0.0.1:1/none', conversionThreads }),
+      ).rejects.toThrow(/corrupt.*corrupt\.db/);
+    }
+    expect(await query(target.url, `SELECT to_regclass('_migrator_runs') AS runs`)).toEqual([{ runs: null }]);
   });
 
   it('a file locked by another process', async () => {
