@@ -292,12 +292,15 @@ async function processTable(source: LegacySource, run: TableRun): Promise<TableO
       let rows = chunk.rows ?? [];
       if (rejected.length > 0) {
         const skip = new Set(rejected);
-        const lines = chunk.copyText.toString('utf8');
-        let kept = '';
-        for (let i = 0; i < converted; i++) {
-          if (!skip.has(i)) kept += lines.slice(i === 0 ? 0 : chunk.lineEnds[i - 1], chunk.lineEnds[i]);
+        // the lines between turned-away rows (rejected is in row order)
+        const kept: Buffer[] = [];
+        let start = 0;
+        for (const index of rejected) {
+          kept.push(chunk.copyText.subarray(start, index === 0 ? 0 : chunk.lineEnds[index - 1]));
+          start = chunk.lineEnds[index]!;
         }
-        copyText = Buffer.from(kept);
+        kept.push(chunk.copyText.subarray(start));
+        copyText = Buffer.concat(kept);
         rows = rows.filter((_, i) => !skip.has(i));
       }
       await flush({ rows, copyText, quarantine }, exhausted && queued.length === 0);
