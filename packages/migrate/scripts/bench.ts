@@ -208,6 +208,18 @@ async function main(): Promise<void> {
     );
     results.push({ name: `migrator --writer ${writer}`, timing, rows: generated.rows });
   }
+  {
+    // read, convert and check every row, write nothing: what the migrator costs before PostgreSQL does anything
+    const url = await freshDatabase(`${prefix}_dryrun`, template);
+    console.log('migrator --dry-run --writer copy (reads and converts, writes nothing) ...');
+    const timing = await timed(
+      process.execPath,
+      ['--import', 'tsx', 'src/main.ts', file, '--database-url', url, '--writer', 'copy', '--dry-run'],
+      3_600_000,
+      appDir,
+    );
+    results.push({ name: 'migrator --dry-run (copy threads)', timing, rows: generated.rows });
+  }
   const pgloader = ensurePgloader();
   if (pgloader) {
     const url = await freshDatabase(`${prefix}_pgloader`);
@@ -252,7 +264,7 @@ async function main(): Promise<void> {
   console.log(`\nscale ${scale}: ${generated.rows} legacy rows, ${os.cpus().length} CPUs`);
   console.log([line(header), ...rows.map(line)].join('\n'));
   console.log(`createMany target vs copy target: ${identical}`);
-  for (const name of ['template', 'copy', 'createmany', 'pgloader', 'floor', 'indexed'])
+  for (const name of ['template', 'copy', 'createmany', 'dryrun', 'pgloader', 'floor', 'indexed'])
     await admin(`DROP DATABASE IF EXISTS ${prefix}_${name} WITH (FORCE)`);
 }
 

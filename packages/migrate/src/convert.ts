@@ -106,12 +106,13 @@ const TIMESTAMP_TEXT =
 const PLAIN_TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/;
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-function plainTimestampValid(text: string): boolean {
-  const year = Number(text.slice(0, 4));
-  const month = Number(text.slice(5, 7));
-  const day = Number(text.slice(8, 10));
+function validDate(year: number, month: number, day: number): boolean {
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]!) return false;
-  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return false;
+  return !(month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)));
+}
+
+function plainTimestampValid(text: string): boolean {
+  if (!validDate(Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10)))) return false;
   return (
     Number(text.slice(11, 13)) < 24 && Number(text.slice(14, 16)) < 60 && Number(text.slice(17, 19)) < 60
   );
@@ -122,14 +123,55 @@ function pad(value: number, width = 2): string {
   return String(value).padStart(width, '0');
 }
 
+const DAY_MS = 86_400_000;
+const MAX_EPOCH_MS = 8.64e15;
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  return (
+    era * 146_097 +
+    yearOfEra * 365 +
+    Math.floor(yearOfEra / 4) -
+    Math.floor(yearOfEra / 100) +
+    dayOfYear -
+    719_468
+  );
+}
+
+/** 'YYYY-MM-DD HH:MM:SS[.ffffff]' of an integral epoch in milliseconds, without a Date (proleptic Gregorian). */
 function formatUtc(epochMs: number, micros: number): string {
-  const date = new Date(epochMs);
-  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1 || date.getUTCFullYear() > 9999) {
+  if (!Number.isFinite(epochMs) || Math.abs(epochMs) > MAX_EPOCH_MS) {
     throw new ConversionError(`timestamp out of range: ${epochMs}`);
   }
+  const days = Math.floor(epochMs / DAY_MS);
+  let rest = epochMs - days * DAY_MS;
+  // civil_from_days (H. Hinnant): eras of 400 years starting on March 1st
+  const shifted = days + 719_468;
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
+  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  if (year < 1 || year > 9999) throw new ConversionError(`timestamp out of range: ${epochMs}`);
+  const hour = Math.floor(rest / 3_600_000);
+  rest -= hour * 3_600_000;
+  const minute = Math.floor(rest / 60_000);
+  const second = Math.floor((rest - minute * 60_000) / 1000);
   return (
-    `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
-    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}` +
+    `${pad(year, 4)}-${pad(month)}-${pad(day)} ${pad(hour)}:${pad(minute)}:${pad(second)}` +
     (micros === 0 ? '' : `.${pad(micros, 6).replace(/0+$/, '')}`)
   );
 }
@@ -157,27 +199,26 @@ export function convertDateTime(raw: RawValue): string {
   if (!match) return fail('timestamp', text);
   const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone] = match;
   if (fraction.length > 6) fail('timestamp', text, 'more than microsecond precision');
-  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as number[];
-  const local = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!);
-  const check = new Date(local);
-  if (
-    check.getUTCMonth() !== month! - 1 ||
-    check.getUTCDate() !== day! ||
-    hour! > 23 ||
-    minute! > 59 ||
-    second! > 59 ||
-    year! < 1
-  ) {
+  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (!validDate(year, month, day) || hour > 23 || minute > 59 || second > 59) {
     fail('timestamp', text, 'no such date or time');
   }
-  let offsetMinutes = 0;
-  if (zone && zone.toUpperCase() !== 'Z') {
-    const digits = zone.slice(1).replace(':', '');
-    offsetMinutes =
-      (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0')) * (zone[0] === '-' ? -1 : 1);
+  const fractionText = fraction.padEnd(6, '0').replace(/0+$/, '');
+  if (!zone || zone.toUpperCase() === 'Z') {
+    // already UTC wall-clock: only the separator and the fraction's trailing zeros change
+    return `${y}-${mo}-${d} ${h.padStart(2, '0')}:${mi.padStart(2, '0')}:${s.padStart(2, '0')}${fractionText ? `.${fractionText}` : ''}`;
   }
-  // Date.UTC maps years 0–99 to 1900+; build from epoch arithmetic instead for those.
-  const epochMs = year! < 100 ? new Date(local).setUTCFullYear(year!) : local;
+  const digits = zone.slice(1).replace(':', '');
+  const offsetMinutes =
+    (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0')) * (zone[0] === '-' ? -1 : 1);
+  const epochMs = daysFromCivil(year, month, day) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000;
   return formatUtc(epochMs - offsetMinutes * 60_000, Number(fraction.padEnd(6, '0')));
 }
 

@@ -75,6 +75,40 @@ describe('legacy value conversions', () => {
     expect(() => convertDateTime('2026-01-20 01:50:58.1234567')).toThrow(/microsecond/);
   });
 
+  it('calendar arithmetic agrees with Date across years 1 to 9999, leap days, zones and negative epochs', () => {
+    const reference = (epochMs: number, micros: number) => {
+      const date = new Date(epochMs);
+      const two = (n: number) => String(n).padStart(2, '0');
+      return (
+        `${String(date.getUTCFullYear()).padStart(4, '0')}-${two(date.getUTCMonth() + 1)}-${two(date.getUTCDate())} ` +
+        `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}` +
+        (micros === 0 ? '' : `.${String(micros).padStart(6, '0').replace(/0+$/, '')}`)
+      );
+    };
+    let seed = 42;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const first = Date.UTC(1, 0, 1) / 1000 + 86_400;
+    const last = 99_999_999_999; // epoch seconds: above, a number counts as milliseconds
+    for (let i = 0; i < 5_000; i++) {
+      const seconds = Math.floor(first + random() * (last - first));
+      // a double holds microseconds exactly only up to about 2^53 / 10^6 seconds
+      const micros = i % 3 === 0 || Math.abs(seconds) > 4e9 ? 0 : Math.floor(random() * 1_000_000);
+      expect(convertDateTime(seconds + micros / 1e6)).toBe(reference(seconds * 1000, micros));
+      const text = reference(seconds * 1000, 0).replace(' ', 'T');
+      const offset = Math.floor(random() * 28) - 14;
+      const zone = `${offset < 0 ? '-' : '+'}${String(Math.abs(offset)).padStart(2, '0')}:30`;
+      const shifted = seconds * 1000 - (offset * 60 + (offset < 0 ? -30 : 30)) * 60_000;
+      if (new Date(shifted).getUTCFullYear() >= 1)
+        expect(convertDateTime(text + zone)).toBe(reference(shifted, 0));
+    }
+    expect(convertDateTime('2024-02-29T23:59:59.500000')).toBe('2024-02-29 23:59:59.5');
+    expect(convertDateTime('2000-02-29 12:00:00+13:00')).toBe('2000-02-28 23:00:00');
+    expect(() => convertDateTime('1900-02-29T00:00:00')).toThrow(/no such date/);
+    expect(() => convertDateTime('2023-04-31T00:00:00Z')).toThrow(/no such date/);
+    expect(() => convertDateTime('0001-01-01T00:30:00+01:00')).toThrow(/out of range/);
+    expect(convertDateTime(-1.5)).toBe('1969-12-31 23:59:58.5');
+  });
+
   it('JSON text is kept verbatim when it parses; broken JSON is refused', () => {
     const text = '{"b": 1, "a": [1, 2.50, "ü"], "big": 12345678901234567890}';
     expect(convertJson(text)).toBe(text);
