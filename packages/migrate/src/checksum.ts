@@ -101,10 +101,15 @@ export function fieldNormalizer(type: ScalarType): ((field: string) => string) |
  */
 /** The 64-bit hash of one line (two 32-bit multiplicative string hashes), written into out[offset], out[offset+1]. */
 export function hashLine(line: string, out: Uint32Array, offset: number): void {
+  hashRange(line, 0, line.length, out, offset);
+}
+
+/** hashLine of text.slice(start, end), without making that string */
+function hashRange(text: string, start: number, end: number, out: Uint32Array, offset: number): void {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
-  for (let i = 0; i < line.length; i++) {
-    const code = line.charCodeAt(i);
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
     h1 = Math.imul(h1 ^ code, 2654435761);
     h2 = Math.imul(h2 ^ code, 1597334677);
   }
@@ -129,7 +134,12 @@ export class TableHash {
   }
 
   add(line: string): void {
-    hashLine(line, this.pair, 0);
+    this.addRange(line, 0, line.length);
+  }
+
+  /** adds text.slice(start, end) as a line */
+  addRange(text: string, start: number, end: number): void {
+    hashRange(text, start, end, this.pair, 0);
     this.addHash(this.pair[0]!, this.pair[1]!);
   }
 
@@ -154,16 +164,20 @@ export async function targetChecksum(
   const hash = new TableHash();
   let rows = 0;
   const normalizers = columns.map((column) => fieldNormalizer(column.type));
-  const consume = normalizers.some(Boolean)
+  const normalize = normalizers.some(Boolean)
     ? (line: string) => {
         const fields = line.split('\t');
         for (let i = 0; i < fields.length; i++) {
-          const normalize = normalizers[i];
-          if (normalize) fields[i] = normalize(fields[i]!);
+          const normalizer = normalizers[i];
+          if (normalizer) fields[i] = normalizer(fields[i]!);
         }
-        hash.add(fields.join('\t'));
+        return fields.join('\t');
       }
-    : (line: string) => hash.add(line);
+    : undefined;
+  const consume = (text: string, start: number, end: number) => {
+    if (normalize) hash.add(normalize(text.slice(start, end)));
+    else hash.addRange(text, start, end);
+  };
   try {
     const list = columns.map((column) => quoteIdent(column.column)).join(', ');
     const stream = client.query(copyTo(`COPY ${quoteIdent(table)} (${list}) TO STDOUT`));
@@ -173,7 +187,7 @@ export async function targetChecksum(
       const text = rest + decoder.write(chunk);
       let start = 0;
       for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-        consume(text.slice(start, end));
+        consume(text, start, end);
         rows++;
         start = end + 1;
       }
@@ -181,7 +195,7 @@ export async function targetChecksum(
     }
     rest += decoder.end();
     if (rest) {
-      consume(rest);
+      consume(rest, 0, rest.length);
       rows++;
     }
   } finally {
