@@ -129,10 +129,10 @@ async function loadKeySet(pool: pg.Pool, table: string, columns: string[]): Prom
 
 interface TableRun {
   plan: TablePlan;
-  converter: ChunkConverter;
-  converterThreads: number;
+  feed: ChunkFeed;
+  /** what the conversion computes per row: keySpecs(plan, registers) */
+  keySpecs: number[][];
   writer: BatchWriter | null;
-  batchSize: number;
   concurrency: number;
   /** parent key sets by name; this table adds its accepted keys to the sets named in `registers` */
   keySets: Map<string, Set<string>>;
@@ -160,6 +160,63 @@ function chunkEnd(source: LegacySource, plan: TablePlan, after: bigint, size: nu
     .safeIntegers(true)
     .get(after, size - 1) as bigint | undefined;
   return end ?? null;
+}
+
+/** The keys a table's conversion computes per row: its foreign keys, its unique keys, then the parent keys it registers. */
+function keySpecs(plan: TablePlan, registers: { indexes: number[] }[]): number[][] {
+  return [
+    ...plan.foreignKeys.map((fk) => fk.indexes),
+    ...plan.uniqueKeys,
+    ...registers.map((register) => register.indexes),
+  ];
+}
+
+/**
+ * The chunks of a pass's tables in order, converted up to `ahead` at a time across table boundaries, so the
+ * conversion threads keep working while the pipeline finishes one table and starts the next.
+ */
+class ChunkFeed {
+  private readonly queued: { table: string; chunk: Promise<ConvertedChunk>; last: boolean }[] = [];
+  private current = 0;
+
+  constructor(
+    private readonly source: LegacySource,
+    private readonly converter: ChunkConverter,
+    private readonly tables: { plan: TablePlan; keys: number[][]; after: bigint }[],
+    private readonly options: { batchSize: number; wantRows: boolean; ahead: number },
+  ) {}
+
+  private fill(): void {
+    while (this.queued.length < this.options.ahead && this.current < this.tables.length) {
+      const entry = this.tables[this.current]!;
+      const upTo = chunkEnd(this.source, entry.plan, entry.after, this.options.batchSize);
+      const chunk = this.converter.convert({
+        plan: entry.plan,
+        keys: entry.keys,
+        after: entry.after,
+        upTo,
+        wantRows: this.options.wantRows,
+      });
+      chunk.catch(() => undefined);
+      this.queued.push({ table: entry.plan.target.table, chunk, last: upTo === null });
+      if (upTo === null) this.current++;
+      else entry.after = upTo;
+    }
+  }
+
+  /** The next chunk of `table`; tables are consumed in the order the feed was given them. */
+  next(table: string): { chunk: Promise<ConvertedChunk>; last: boolean } {
+    this.fill();
+    const item = this.queued.shift();
+    if (item?.table !== table) throw new Error(`chunk feed: expected ${table}, next is ${item?.table}`);
+    this.fill();
+    return item;
+  }
+
+  /** waits for the conversions still running (after a failure) */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.queued.map((item) => item.chunk));
+  }
 }
 
 /**
@@ -202,41 +259,18 @@ async function processTable(source: LegacySource, run: TableRun): Promise<TableO
     emit(done);
   };
 
-  // key specs the conversion computes per row: foreign keys, then unique keys, then registered parent keys
-  const keySpecs = [
-    ...plan.foreignKeys.map((fk) => fk.indexes),
-    ...plan.uniqueKeys,
-    ...run.registers.map((register) => register.indexes),
-  ];
+  const { keySpecs } = run;
   const keyCount = keySpecs.length;
   const uniqueOffset = plan.foreignKeys.length;
   const registerOffset = uniqueOffset + plan.uniqueKeys.length;
   const parentSets = plan.foreignKeys.map((fk) => run.keySets.get(fk.parent));
   const registerSets = run.registers.map((register) => run.keySets.get(register.name)!);
-  const wantRows = run.writer?.wantsRows ?? false;
-
-  // chunks are converted ahead of the checks, up to `ahead` at once
-  const ahead = Math.max(2, run.converterThreads * 2);
-  const queued: Promise<ConvertedChunk>[] = [];
-  let after = run.start.lastRowid;
-  let exhausted = false;
-  const enqueue = () => {
-    while (!exhausted && queued.length < ahead) {
-      const upTo = chunkEnd(source, plan, after, run.batchSize);
-      const chunk = run.converter.convert({ plan, keys: keySpecs, after, upTo, wantRows });
-      chunk.catch(() => undefined);
-      queued.push(chunk);
-      if (upTo === null) exhausted = true;
-      else after = upTo;
-    }
-  };
-
   let lastRowid = run.start.lastRowid;
   try {
-    enqueue();
-    while (queued.length > 0) {
-      const chunk = await queued.shift()!;
-      enqueue();
+    for (let last = false; !last;) {
+      const next = run.feed.next(table);
+      last = next.last;
+      const chunk = await next.chunk;
       const quarantine: QuarantinedRow[] = [];
       const rejected: number[] = [];
       for (let r = 0; r < chunk.read; r++) {
@@ -303,10 +337,10 @@ async function processTable(source: LegacySource, run: TableRun): Promise<TableO
         copyText = Buffer.concat(kept);
         rows = rows.filter((_, i) => !skip.has(i));
       }
-      await flush({ rows, copyText, quarantine }, exhausted && queued.length === 0);
+      await flush({ rows, copyText, quarantine }, last);
     }
   } catch (error) {
-    await Promise.allSettled([...inFlight, ...queued]);
+    await Promise.allSettled(inFlight);
     if (error instanceof MigrateError) throw error;
     if ((error as { code?: string }).code?.startsWith('SQLITE_')) {
       throw sourceError(source.path, table, lastRowid, error);
@@ -370,50 +404,76 @@ async function runPass(source: LegacySource, pool: pg.Pool, plans: TablePlan[], 
     const fromTarget = !planned.has(table) || options.checkpoints?.has(table);
     keySets.set(name, fromTarget ? await loadKeySet(pool, table, columns) : new Set());
   }
-  const outcomes = new Map<string, TableOutcome>();
-  for (const plan of plans) {
-    const table = plan.target.table;
-    const checkpoint = options.checkpoints?.get(table);
-    if (checkpoint?.done) {
-      outcomes.set(table, { checkpoint, orphans: 0, orphanSamples: [] });
-      options.onTable?.(plan, outcomes.get(table)!, 'already-migrated');
-      continue;
-    }
-    const registers = [...needed]
-      .filter(([, parent]) => parent.table === table)
+  const registersOf = (plan: TablePlan) =>
+    [...needed]
+      .filter(([, parent]) => parent.table === plan.target.table)
       .map(([name, parent]) => ({
         name,
         indexes: parent.columns.map((column) => plan.columns.findIndex((c) => c.column === column)),
       }))
       .filter((register) => register.indexes.every((index) => index >= 0));
-    const uniqueSeeds = checkpoint
-      ? await Promise.all(
-          plan.uniqueKeys.map((key) =>
-            loadKeySet(
-              pool,
-              table,
-              key.map((i) => plan.columns[i]!.column),
-            ),
-          ),
-        )
-      : plan.uniqueKeys.map(() => new Set<string>());
-    const outcome = await processTable(source, {
-      plan,
-      converter: options.converter,
-      converterThreads: options.converterThreads,
-      writer: options.writer,
-      batchSize: options.batchSize,
-      concurrency: options.concurrency,
-      keySets,
-      registers,
-      uniqueSeeds,
-      start: checkpoint ?? emptyCheckpoint(table),
-      phase: options.phase,
-      total: countRows(source, table),
-      onProgress: options.onProgress,
+  const pending = plans
+    .filter((plan) => !options.checkpoints?.get(plan.target.table)?.done)
+    .map((plan) => {
+      const registers = registersOf(plan);
+      return { plan, registers, keys: keySpecs(plan, registers) };
     });
-    outcomes.set(table, outcome);
-    options.onTable?.(plan, outcome, checkpoint ? 'resumed' : 'migrated');
+  const feed = new ChunkFeed(
+    source,
+    options.converter,
+    pending.map(({ plan, keys }) => ({
+      plan,
+      keys,
+      after: options.checkpoints?.get(plan.target.table)?.lastRowid ?? 0n,
+    })),
+    {
+      batchSize: options.batchSize,
+      wantRows: options.writer?.wantsRows ?? false,
+      ahead: Math.max(2, options.converterThreads * 2),
+    },
+  );
+  const outcomes = new Map<string, TableOutcome>();
+  try {
+    for (const plan of plans) {
+      const table = plan.target.table;
+      const checkpoint = options.checkpoints?.get(table);
+      if (checkpoint?.done) {
+        outcomes.set(table, { checkpoint, orphans: 0, orphanSamples: [] });
+        options.onTable?.(plan, outcomes.get(table)!, 'already-migrated');
+        continue;
+      }
+      const { registers, keys } = pending.find((entry) => entry.plan === plan)!;
+      const uniqueSeeds = checkpoint
+        ? await Promise.all(
+            plan.uniqueKeys.map((key) =>
+              loadKeySet(
+                pool,
+                table,
+                key.map((i) => plan.columns[i]!.column),
+              ),
+            ),
+          )
+        : plan.uniqueKeys.map(() => new Set<string>());
+      const outcome = await processTable(source, {
+        plan,
+        feed,
+        keySpecs: keys,
+        writer: options.writer,
+        concurrency: options.concurrency,
+        keySets,
+        registers,
+        uniqueSeeds,
+        start: checkpoint ?? emptyCheckpoint(table),
+        phase: options.phase,
+        total: countRows(source, table),
+        onProgress: options.onProgress,
+      });
+      outcomes.set(table, outcome);
+      options.onTable?.(plan, outcome, checkpoint ? 'resumed' : 'migrated');
+    }
+  } catch (error) {
+    await feed.settle();
+    throw error;
   }
   return outcomes;
 }
