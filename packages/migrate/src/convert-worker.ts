@@ -25,7 +25,6 @@ port.on('message', (message: ToConvertThread) => {
       chunk.copyText.buffer,
       chunk.outcome.buffer,
       chunk.rowids.buffer,
-      chunk.lineEnds.buffer,
       chunk.hashes.buffer,
     ] as ArrayBuffer[]);
   } catch (error) {

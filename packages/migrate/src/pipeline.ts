@@ -317,7 +317,7 @@ async function processTable(source: LegacySource, run: TableRun): Promise<TableO
         }
         hash.addHash(chunk.hashes[outcome * 2]!, chunk.hashes[outcome * 2 + 1]!);
       }
-      const converted = chunk.lineEnds.length;
+      const { converted } = chunk;
       state.read += chunk.read;
       state.quarantined += quarantine.length;
       state.written += converted - rejected.length;
@@ -326,14 +326,19 @@ async function processTable(source: LegacySource, run: TableRun): Promise<TableO
       let rows = chunk.rows ?? [];
       if (rejected.length > 0) {
         const skip = new Set(rejected);
-        // the lines between turned-away rows (rejected is in row order)
+        // the lines between turned-away rows (rejected is in row order; a raw newline byte only ends a line)
         const kept: Buffer[] = [];
-        let start = 0;
+        let keptFrom = 0;
+        let lineStart = 0;
+        let line = 0;
         for (const index of rejected) {
-          kept.push(chunk.copyText.subarray(start, index === 0 ? 0 : chunk.lineEnds[index - 1]));
-          start = chunk.lineEnds[index]!;
+          for (; line < index; line++) lineStart = chunk.copyText.indexOf(10, lineStart) + 1;
+          kept.push(chunk.copyText.subarray(keptFrom, lineStart));
+          keptFrom = chunk.copyText.indexOf(10, lineStart) + 1;
+          lineStart = keptFrom;
+          line++;
         }
-        kept.push(chunk.copyText.subarray(start));
+        kept.push(chunk.copyText.subarray(keptFrom));
         copyText = Buffer.concat(kept);
         rows = rows.filter((_, i) => !skip.has(i));
       }

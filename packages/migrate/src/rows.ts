@@ -33,10 +33,10 @@ export interface ConvertedChunk {
   outcome: Int32Array;
   rowids: BigInt64Array;
   failed: QuarantinedRow[];
-  /** converted rows' COPY lines, each ending in a newline, UTF-8 encoded (bytes cost the V8 heap nothing) */
+  /** converted rows' COPY lines, each ending in a newline (COPY escapes every other newline), UTF-8 encoded */
   copyText: Buffer;
-  /** end offset (in bytes) of each converted row's line in copyText */
-  lineEnds: Uint32Array;
+  /** how many rows were converted (lines in copyText) */
+  converted: number;
   /** two 32-bit halves per converted row (TableHash) */
   hashes: Uint32Array;
   /** keys.length key texts per converted row; null where a key column is NULL */
@@ -120,12 +120,10 @@ export function convertChunk(source: LegacySource, request: ChunkRequest): Conve
   let outcome = new Int32Array(256);
   let rowids = new BigInt64Array(256);
   const failed: QuarantinedRow[] = [];
-  let lineEnds = new Uint32Array(256);
   let hashes = new Uint32Array(512);
   const keys: (string | null)[] = [];
   const rows: Value[][] | null = request.wantRows ? [] : null;
   let text = '';
-  let bytes = 0;
   let read = 0;
   let converted = 0;
   const values: Value[] = new Array<Value>(columnCount);
@@ -133,7 +131,6 @@ export function convertChunk(source: LegacySource, request: ChunkRequest): Conve
     if (read === outcome.length) {
       outcome = grow(outcome, read * 2);
       rowids = grow(rowids, read * 2);
-      lineEnds = grow(lineEnds, read * 2);
       hashes = grow(hashes, read * 4);
     }
     const r = read++;
@@ -169,14 +166,12 @@ export function convertChunk(source: LegacySource, request: ChunkRequest): Conve
     }
     hashLine(hasJson ? checksumLine(types, values) : line, hashes, converted * 2);
     text += `${line}\n`;
-    bytes += Buffer.byteLength(line) + 1;
-    lineEnds[converted] = bytes;
     for (const spec of keySpecs) keys.push(keyOf(values, spec));
     if (rows) rows.push(values.slice());
     outcome[r] = converted++;
   }
   // its own ArrayBuffer (not Node's shared pool), so a conversion thread can transfer it
-  const copyText = Buffer.allocUnsafeSlow(bytes);
+  const copyText = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
   copyText.write(text);
   return {
     read,
@@ -185,7 +180,7 @@ export function convertChunk(source: LegacySource, request: ChunkRequest): Conve
     rowids: rowids.slice(0, read),
     failed,
     copyText,
-    lineEnds: lineEnds.slice(0, converted),
+    converted,
     hashes: hashes.slice(0, converted * 2),
     keys,
     rows,
