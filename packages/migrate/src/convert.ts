@@ -252,3 +252,8 @@ export function convertValue(type: ScalarType, raw: RawValue): Value {
   if (raw === null) return null;
   return converters[type](raw);
 }
+
+/** The converter of one column type, for loops that convert many non-NULL values of it. */
+export function converterFor(type: ScalarType): (raw: Exclude<RawValue, null>) => Value {
+  return converters[type];
+}

@@ -8,7 +8,7 @@ import type { QuarantinedRow } from './writers';
 
 const LAST_ROWID = 2n ** 63n - 1n;
 // taken once: tsx's CommonJS output reaches another module's functions through getters, ~5% of the hot loop
-const { convertValue } = convert;
+const { converterFor } = convert;
 const { checksumLine, copyField, hashLine } = checksum;
 
 /** One rowid range of one table to read and convert: (after, upTo]; upTo null means to the end of the table. */
@@ -110,6 +110,7 @@ export function convertChunk(source: LegacySource, request: ChunkRequest): Conve
   const columns = plan.columns;
   const columnCount = columns.length;
   const types = columns.map((column) => column.type);
+  const converters = types.map(converterFor);
   const hasJson = types.includes('Json');
   const missingReason =
     plan.requiredMissing.length > 0
@@ -147,10 +148,11 @@ export function convertChunk(source: LegacySource, request: ChunkRequest): Conve
       } else {
         // text is read as text (fast); SQLite hands invalid UTF-8 over as U+FFFD, so only then look at the bytes
         if (typeof value === 'string' && value.includes('\uFFFD')) {
-          value = raw[i + 1] = source.bytesOf(table, column.column, rowid);
+          const bytes = source.bytesOf(table, column.column, rowid);
+          if (bytes) value = raw[i + 1] = bytes;
         }
         try {
-          field = convertValue(types[i]!, value);
+          field = converters[i]!(value);
         } catch (error) {
           if (!(error instanceof ConversionError)) throw error;
           reason = `column ${column.column}: ${error.message}`;
