@@ -19,8 +19,8 @@ interface Run {
 
 function cli(args: string[], { killWhen }: { killWhen?: () => Promise<boolean> } = {}): Promise<Run> {
   return new Promise((resolve) => {
-    // one process (tsx's CLI would put the migrator in a child that a kill -9 of the parent leaves running)
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    // one process, as `pnpm migrate` runs it (tsx's CLI would put the migrator in a child that a kill -9 of the parent leaves running)
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', MAIN, ...args], {
       cwd: APP_DIR,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -202,7 +202,7 @@ async function main(): Promise<void> {
     console.log(`migrator --writer ${writer} ...`);
     const timing = await timed(
       process.execPath,
-      ['--import', 'tsx', 'src/main.ts', file, '--database-url', url, '--writer', writer],
+      ['--require', 'tsx/cjs', 'src/main.ts', file, '--database-url', url, '--writer', writer],
       3_600_000,
       appDir,
     );
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
     console.log('migrator --dry-run --writer copy (reads and converts, writes nothing) ...');
     const timing = await timed(
       process.execPath,
-      ['--import', 'tsx', 'src/main.ts', file, '--database-url', url, '--writer', 'copy', '--dry-run'],
+      ['--require', 'tsx/cjs', 'src/main.ts', file, '--database-url', url, '--writer', 'copy', '--dry-run'],
       3_600_000,
       appDir,
     );
