@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeFileSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@groundtruth/config';
 import {
@@ -177,12 +177,18 @@ async function main(argv: string[]): Promise<number> {
 
 // Stays non-zero unless main settles: a run that stalls and drains the event loop must not look like success.
 process.exitCode = 3;
+let settled = false;
+process.on('exit', () => {
+  if (!settled) writeSync(2, 'migrator: stopped before the run finished (nothing was left to wait for)\n');
+});
 // `pnpm --filter migrator start -- <file>` hands the separator on; options may follow it.
 main(process.argv.slice(2).filter((arg, index) => !(index === 0 && arg === '--'))).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
   },
   (error: unknown) => {
+    settled = true;
     if (error instanceof MigrateError) {
       process.stderr.write(`migrator: ${error.message}\n`);
       process.exitCode = EXIT[error.kind];

@@ -26,7 +26,7 @@ export interface ChunkConverter {
  * transaction holds SQLite's shared lock for the whole run, so no writer can commit meanwhile; a WAL-mode file
  * lets writers commit under readers, so there the pipeline converts inline.
  */
-export function chunkConverter(source: LegacySource, threads: number): ChunkConverter {
+export function chunkConverter(source: LegacySource, threads: number, chunkRows: number): ChunkConverter {
   if (threads <= 0) {
     return {
       checkIntegrity: () => {
@@ -57,12 +57,18 @@ export function chunkConverter(source: LegacySource, threads: number): ChunkConv
     for (const { reject } of pending.values()) reject(failure);
     pending.clear();
   };
+  const running = new Set<Worker>();
   const workers = Array.from({ length: threads }, () => {
     const worker = new Worker(threadBootstrap(path.join(__dirname, 'convert-worker.ts')), {
       eval: true,
       workerData: source.path,
-      resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
+      // a bounded heap keeps RSS down; a chunk takes about 0.5 KB of heap per row while it is converted
+      resourceLimits: {
+        maxOldGenerationSizeMb: Math.max(48, 32 + Math.ceil(chunkRows / 2000)),
+        maxYoungGenerationSizeMb: 8,
+      },
     });
+    running.add(worker);
     worker.on('message', (message: FromConvertThread) => {
       const waiting = pending.get(message.id);
       pending.delete(message.id);
@@ -82,9 +88,9 @@ export function chunkConverter(source: LegacySource, threads: number): ChunkConv
     });
     worker.on('error', (error) => failAll(new Error(`conversion thread failed: ${error.message}`)));
     worker.on('exit', (code) => {
-      if (code !== 0) failAll(new Error(`conversion thread exited with code ${code}`));
+      running.delete(worker);
+      failAll(new Error(`conversion thread exited${code === 0 ? '' : ` with code ${code}`}`));
     });
-    worker.unref();
     return worker;
   });
   let nextId = 0;
@@ -103,7 +109,7 @@ export function chunkConverter(source: LegacySource, threads: number): ChunkConv
     convert: async (request) => (await send({ type: 'convert', id: nextId++, request }))!,
     async close() {
       await Promise.all(
-        workers.map(
+        [...running].map(
           (worker) =>
             new Promise<void>((resolve) => {
               worker.once('exit', () => resolve());

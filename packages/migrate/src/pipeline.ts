@@ -554,7 +554,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
   // a WAL-mode file lets writers commit under readers: other connections could see another snapshot
   const threads =
     source.journalMode === 'wal' ? 0 : (options.conversionThreads ?? DEFAULT_CONVERSION_THREADS[writerName]);
-  const converter = chunkConverter(source, threads);
+  const converter = chunkConverter(source, threads, batchSize);
   const passOptions = { converter, converterThreads: threads };
   let db: Database | undefined;
   let writer: BatchWriter | undefined;
