@@ -262,6 +262,27 @@ describe('failure modes', () => {
     expect(await query(target.url, `SELECT to_regclass('_migrator_runs') AS runs`)).toEqual([{ runs: null }]);
   });
 
+  it('a conversion thread that dies fails the run with its reason instead of hanging', async () => {
+    const file = path.join(dir, 'huge-rows.db');
+    generateLegacyFile(file, { scale: 0.002, quirks: false });
+    // 1 MB names: a 100-row chunk outgrows a thread's heap, which is sized for 100-row batches
+    editLegacy(
+      file,
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100)
+       INSERT INTO tags (name) SELECT i || hex(randomblob(500000)) FROM n`,
+    );
+    const target = await database('huge-rows');
+    await expect(
+      migrate({
+        source: file,
+        databaseUrl: target.url,
+        writer: 'copy',
+        conversionThreads: 1,
+        batchSize: 100,
+      }),
+    ).rejects.toThrow(/conversion thread failed: .*memory/);
+  }, 60_000);
+
   it('a file locked by another process', async () => {
     const file = path.join(dir, 'locked.db');
     copyFileSync(FIXTURE, file);
