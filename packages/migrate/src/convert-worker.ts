@@ -1,14 +1,14 @@
 /** A conversion thread: reads and converts the rowid ranges the pipeline hands it (convert-threads.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
 import { convertChunk } from './rows';
-import { MigrateError } from './errors';
+import { threadFailure } from './threads';
 import { checkIntegrity, openSource } from './source';
 import type { FromConvertThread, ToConvertThread } from './convert-threads';
 
 const source = openSource(workerData as string);
 const port = parentPort!;
 
-port.on('message', (message: ToConvertThread) => {
+port.on('message', (message: ToConvertThread | { type: 'close' }) => {
   if (message.type === 'close') {
     source.close();
     port.close();
@@ -28,13 +28,6 @@ port.on('message', (message: ToConvertThread) => {
       chunk.hashes.buffer,
     ] as ArrayBuffer[]);
   } catch (error) {
-    const { message: text, code } = error as { message?: string; code?: string };
-    port.postMessage({
-      type: 'failed',
-      id: message.id,
-      message: text ?? String(error),
-      code,
-      kind: error instanceof MigrateError ? error.kind : undefined,
-    } satisfies FromConvertThread);
+    port.postMessage(threadFailure(message.id, error));
   }
 });

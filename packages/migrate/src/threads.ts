@@ -1,7 +1,117 @@
 import { createRequire } from 'node:module';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { MigrateError, type MigrateErrorKind } from './errors';
 
 /** Worker-thread source that loads a TypeScript file through tsx's require hook, whether or not this process runs under tsx. */
-export function threadBootstrap(file: string): string {
+function threadBootstrap(file: string): string {
   const tsx = createRequire(__filename).resolve('tsx/cjs/api');
   return `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(file)});`;
+}
+
+/** A request to a pool thread; its id picks the thread and matches the reply. */
+export interface ThreadRequest {
+  id: number;
+  type: string;
+}
+
+/** What a pool thread answers to a request: a reply carrying the request's id, or its failure. */
+export type ThreadReply = { id: number; type: string } | ThreadFailure;
+
+export interface ThreadFailure {
+  id: number;
+  type: 'failed';
+  message: string;
+  code?: string;
+  /** the MigrateError kind, when the thread failed with one */
+  kind?: MigrateErrorKind;
+}
+
+/** A thread's answer to request `id` when handling it threw `error`. */
+export function threadFailure(id: number, error: unknown): ThreadFailure {
+  const { message, code } = error as { message?: string; code?: string };
+  return {
+    type: 'failed',
+    id,
+    message: message ?? String(error),
+    code,
+    kind: error instanceof MigrateError ? error.kind : undefined,
+  };
+}
+
+/** The error a failed request rejects with: the thread's MigrateError again, or its error with its code. */
+function failureError(failure: ThreadFailure): Error {
+  return failure.kind
+    ? new MigrateError(failure.kind, failure.message)
+    : Object.assign(new Error(failure.message), { code: failure.code });
+}
+
+/**
+ * Worker threads that answer requests by id. A request goes to thread `id % count`; a thread that dies fails every
+ * request still waiting (and every later one), so nothing waits forever on it. Threads leave when sent
+ * `{ type: 'close' }`.
+ */
+export interface ThreadPool<Request extends ThreadRequest, Reply extends ThreadReply> {
+  request(message: Request): Promise<Exclude<Reply, ThreadFailure>>;
+  /** a message that expects no reply (it still goes to thread `id % count`) */
+  post(message: Request): void;
+  close(): Promise<void>;
+}
+
+export function startThreads<Request extends ThreadRequest, Reply extends ThreadReply>(
+  name: string,
+  file: string,
+  count: number,
+  options: { workerData: unknown; resourceLimits: ResourceLimits },
+): ThreadPool<Request, Reply> {
+  const pending = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>();
+  let failure: Error | undefined;
+  const failAll = (error: Error) => {
+    failure ??= error;
+    for (const { reject } of pending.values()) reject(failure);
+    pending.clear();
+  };
+  const running = new Set<Worker>();
+  const workers = Array.from({ length: count }, () => {
+    const worker = new Worker(threadBootstrap(file), {
+      eval: true,
+      workerData: options.workerData,
+      resourceLimits: options.resourceLimits,
+    });
+    running.add(worker);
+    worker.on('message', (reply: Reply) => {
+      const waiting = pending.get(reply.id);
+      pending.delete(reply.id);
+      if (reply.type === 'failed') waiting?.reject(failureError(reply as ThreadFailure));
+      else waiting?.resolve(reply);
+    });
+    worker.on('error', (error) => failAll(new Error(`${name} thread failed: ${error.message}`)));
+    worker.on('exit', (code) => {
+      running.delete(worker);
+      failAll(new Error(`${name} thread exited${code === 0 ? '' : ` with code ${code}`}`));
+    });
+    return worker;
+  });
+  const threadOf = (id: number) => workers[id % workers.length]!;
+  return {
+    request(message) {
+      if (failure) return Promise.reject(failure);
+      const reply = new Promise<Reply>((resolve, reject) => pending.set(message.id, { resolve, reject }));
+      threadOf(message.id).postMessage(message);
+      return reply as Promise<Exclude<Reply, ThreadFailure>>;
+    },
+    post(message) {
+      if (!failure) threadOf(message.id).postMessage(message);
+    },
+    async close() {
+      await Promise.all(
+        [...running].map(
+          (worker) =>
+            new Promise<void>((resolve) => {
+              worker.once('exit', () => resolve());
+              worker.postMessage({ type: 'close' });
+            }),
+        ),
+      );
+    },
+  };
 }
