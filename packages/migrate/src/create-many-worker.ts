@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDatabase } from '@groundtruth/db';
 import { migratorDatabaseOptions } from './target';
+import { threadFailure } from './threads';
 import { prismaBatchWriter } from './writers';
 import type { FromWriterThread, ToWriterThread, WriterThreadData } from './writer-threads';
 
@@ -16,7 +17,7 @@ const writer = prismaBatchWriter(db.prisma);
 const permissions = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
 const post = (message: FromWriterThread) => port.postMessage(message);
 
-port.on('message', (message: ToWriterThread) => {
+port.on('message', (message: ToWriterThread | { type: 'close' }) => {
   switch (message.type) {
     case 'write': {
       // the pipeline sends 'commit' once the batch before has committed, 'abort' when it failed
@@ -25,8 +26,7 @@ port.on('message', (message: ToWriterThread) => {
       );
       writer.write(message.batch, previous).then(
         () => post({ type: 'done', id: message.id }),
-        (error: unknown) =>
-          post({ type: 'failed', id: message.id, message: (error as Error).message ?? String(error) }),
+        (error: unknown) => post(threadFailure(message.id, error)),
       );
       break;
     }
