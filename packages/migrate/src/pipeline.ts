@@ -150,6 +150,23 @@ interface TableOutcome {
   orphanSamples: string[];
 }
 
+/** COPY text without the given lines (ascending indexes); only a raw newline byte ends a line (COPY escapes others). */
+function withoutLines(text: Buffer, lines: number[]): Buffer {
+  const kept: Buffer[] = [];
+  let keptFrom = 0;
+  let lineStart = 0;
+  let line = 0;
+  for (const index of lines) {
+    for (; line < index; line++) lineStart = text.indexOf(10, lineStart) + 1;
+    kept.push(text.subarray(keptFrom, lineStart));
+    keptFrom = text.indexOf(10, lineStart) + 1;
+    lineStart = keptFrom;
+    line++;
+  }
+  kept.push(text.subarray(keptFrom));
+  return Buffer.concat(kept);
+}
+
 /** Where the next chunk of a table ends: `size` rows after `after`, or null for the rest of the table. */
 function chunkEnd(source: LegacySource, plan: TablePlan, after: bigint, size: number): bigint | null {
   const end = source.db
@@ -326,20 +343,7 @@ async function processTable(source: LegacySource, run: TableRun): Promise<TableO
       let rows = chunk.rows ?? [];
       if (rejected.length > 0) {
         const skip = new Set(rejected);
-        // the lines between turned-away rows (rejected is in row order; a raw newline byte only ends a line)
-        const kept: Buffer[] = [];
-        let keptFrom = 0;
-        let lineStart = 0;
-        let line = 0;
-        for (const index of rejected) {
-          for (; line < index; line++) lineStart = chunk.copyText.indexOf(10, lineStart) + 1;
-          kept.push(chunk.copyText.subarray(keptFrom, lineStart));
-          keptFrom = chunk.copyText.indexOf(10, lineStart) + 1;
-          lineStart = keptFrom;
-          line++;
-        }
-        kept.push(chunk.copyText.subarray(keptFrom));
-        copyText = Buffer.concat(kept);
+        if (copyText.length > 0) copyText = withoutLines(copyText, rejected);
         rows = rows.filter((_, i) => !skip.has(i));
       }
       await flush({ rows, copyText, quarantine }, last);

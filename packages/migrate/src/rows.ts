@@ -33,7 +33,7 @@ export interface ConvertedChunk {
   outcome: Int32Array;
   rowids: BigInt64Array;
   failed: QuarantinedRow[];
-  /** converted rows' COPY lines, each ending in a newline (COPY escapes every other newline), UTF-8 encoded */
+  /** converted rows' COPY lines, each ending in a newline (COPY escapes every other newline), UTF-8 encoded; empty when rows are wanted instead */
   copyText: Buffer;
   /** how many rows were converted (lines in copyText) */
   converted: number;
@@ -167,9 +167,9 @@ export function convertChunk(source: LegacySource, request: ChunkRequest): Conve
       continue;
     }
     hashLine(hasJson ? checksumLine(types, values) : line, hashes, converted * 2);
-    text += `${line}\n`;
-    for (const spec of keySpecs) keys.push(keyOf(values, spec));
     if (rows) rows.push(values.slice());
+    else text += `${line}\n`;
+    for (const spec of keySpecs) keys.push(keyOf(values, spec));
     outcome[r] = converted++;
   }
   // its own ArrayBuffer (not Node's shared pool), so a conversion thread can transfer it
