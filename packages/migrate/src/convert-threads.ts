@@ -25,22 +25,9 @@ export interface ChunkConverter {
 export function chunkConverter(source: LegacySource, threads: number, chunkRows: number): ChunkConverter {
   if (threads <= 0) {
     return {
-      checkIntegrity: () => {
-        try {
-          checkIntegrity(source);
-          return Promise.resolve();
-        } catch (error) {
-          return Promise.reject(error as Error);
-        }
-      },
-      convert: (request) => {
-        try {
-          return Promise.resolve(convertChunk(source, request));
-        } catch (error) {
-          return Promise.reject(error as Error);
-        }
-      },
-      close: () => Promise.resolve(),
+      checkIntegrity: async () => checkIntegrity(source),
+      convert: async (request) => convertChunk(source, request),
+      close: async () => undefined,
     };
   }
   const pool = startThreads<ToConvertThread, FromConvertThread>(

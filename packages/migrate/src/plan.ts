@@ -12,7 +12,7 @@ export interface TablePlan {
   missingColumns: string[];
   /** missing columns that are NOT NULL without a default: no row can go in */
   requiredMissing: string[];
-  /** SELECT rowid, <columns> … WHERE rowid > ? ORDER BY rowid */
+  /** SELECT rowid, <columns> … WHERE rowid > ? AND rowid <= ? ORDER BY rowid: one range of rows */
   selectSql: string;
   /** unique keys to check while reading (the rowid alias is unique by construction) */
   uniqueKeys: number[][];
@@ -84,7 +84,7 @@ export function planTables(
       columns,
       missingColumns: missing.map((column) => column.column),
       requiredMissing: missing.filter((c) => !c.nullable && !c.hasDefault).map((c) => c.column),
-      selectSql: `SELECT rowid${select ? `, ${select}` : ''} FROM ${quoteSqlite(target.table)} WHERE rowid > ? ORDER BY rowid`,
+      selectSql: `SELECT rowid${select ? `, ${select}` : ''} FROM ${quoteSqlite(target.table)} WHERE rowid > ? AND rowid <= ? ORDER BY rowid`,
       uniqueKeys: target.uniqueKeys
         .filter((key) => !(key.length === 1 && key[0] === aliasName))
         .filter((key) => key.every((name) => index(name) >= 0))

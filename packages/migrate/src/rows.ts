@@ -79,11 +79,6 @@ export function quarantineEntry(plan: TablePlan, raw: RawValue[], reason: string
   };
 }
 
-function rangeSql(plan: TablePlan): string {
-  const select = plan.columns.map((column) => `"${column.column.replace(/"/g, '""')}"`).join(', ');
-  return `SELECT rowid${select ? `, ${select}` : ''} FROM "${plan.target.table.replace(/"/g, '""')}" WHERE rowid > ? AND rowid <= ? ORDER BY rowid`;
-}
-
 function grow<T extends Int32Array | BigInt64Array | Uint32Array>(array: T, length: number): T {
   const larger = new (array.constructor as new (length: number) => T)(length);
   larger.set(array as never);
@@ -93,7 +88,7 @@ function grow<T extends Int32Array | BigInt64Array | Uint32Array>(array: T, leng
 /** One legacy row as read, for a row the checks turn away after conversion. */
 export function readRawRow(source: LegacySource, plan: TablePlan, rowid: bigint): RawValue[] {
   const rows = source.db
-    .prepare(rangeSql(plan))
+    .prepare(plan.selectSql)
     .raw(true)
     .safeIntegers(true)
     .all(rowid - 1n, rowid) as RawValue[][];
@@ -116,7 +111,7 @@ export function convertChunk(source: LegacySource, request: ChunkRequest): Conve
     plan.requiredMissing.length > 0
       ? `the legacy table lacks required column(s) ${plan.requiredMissing.join(', ')} (NOT NULL, no default)`
       : null;
-  const statement = source.db.prepare(rangeSql(plan)).raw(true).safeIntegers(true);
+  const statement = source.db.prepare(plan.selectSql).raw(true).safeIntegers(true);
   // rows are taken one at a time, so each dies young (a chunk read whole would outlive the young generation)
   let outcome = new Int32Array(256);
   let rowids = new BigInt64Array(256);
