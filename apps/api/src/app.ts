@@ -109,7 +109,7 @@ export function createApp(context: AppContext, logger: Logger): express.Express 
   const areas: ApiRouter[] = [
     videoRoutes(context),
     annotationRoutes(context),
-    systemRoutes(),
+    systemRoutes(context),
     mediaRoutes(context),
     pageRoutes(context),
     peopleRoutes(context),

@@ -1,11 +1,11 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { makeTestVideo } from '@groundtruth/media/testing';
 import request from 'supertest';
 import { decryptSecret } from '@groundtruth/domain';
 import {
   generateFakeEvents,
-  makeTestVideo,
   startFakeEcoeye,
   type FakeEcoeye,
 } from '@groundtruth/domain/testing/fake-ecoeye';

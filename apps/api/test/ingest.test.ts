@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { makeTestVideo } from '@groundtruth/domain/testing/fake-ecoeye';
+import { makeTestVideo } from '@groundtruth/media/testing';
 import { installFakeYtDlp } from '@groundtruth/domain/testing/fake-yt-dlp';
 import { startTestApp, type TestApp } from './harness';
 

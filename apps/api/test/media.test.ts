@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { installFakeYtDlp } from '@groundtruth/domain/testing/fake-yt-dlp';
 import { startTestApp, type TestApp } from './harness';
 
 describe('media files, UI pages, system status', () => {
@@ -117,13 +118,49 @@ describe('media files, UI pages, system status', () => {
     });
   });
 
-  it('reports whether yt-dlp and ffmpeg are installed', async () => {
+  it('reports whether yt-dlp and ffmpeg are installed, and the path and version each resolved to', async () => {
     const res = await request(t.app).get('/api/system/status').expect(200);
+    const tool = (name: string, source: string, available: boolean) => ({
+      name,
+      path: expect.any(String),
+      source,
+      available,
+      version: available ? expect.any(String) : null,
+    });
     expect(res.body).toEqual({
       success: true,
-      yt_dlp_installed: expect.any(Boolean),
-      ffmpeg_installed: expect.any(Boolean),
+      yt_dlp_installed: false,
+      // the binaries shipped in the npm packages: no system ffmpeg needed
+      ffmpeg_installed: true,
+      tools: {
+        yt_dlp: tool('yt-dlp', 'path', false),
+        ffmpeg: tool('ffmpeg', 'npm', true),
+        ffprobe: tool('ffprobe', 'npm', true),
+      },
     });
+    expect(res.body.tools.ffmpeg).toMatchObject({
+      available: true,
+      version: expect.stringMatching(/^ffmpeg version/),
+    });
+    expect(res.body.tools.ffprobe.path).toMatch(/node_modules.*ffprobe$/);
+  });
+
+  it('checks the yt-dlp that YT_DLP_PATH names, not the literal name', async () => {
+    const ytDlp = installFakeYtDlp(path.join(root, 'bin'), path.join(root, 'secret.txt'));
+    const other = await startTestApp({ YT_DLP_PATH: ytDlp });
+    try {
+      const res = await request(other.app).get('/api/system/status').expect(200);
+      expect(res.body.yt_dlp_installed).toBe(true);
+      expect(res.body.tools.yt_dlp).toEqual({
+        name: 'yt-dlp',
+        path: ytDlp,
+        source: 'env',
+        available: true,
+        version: '2026.01.01',
+      });
+    } finally {
+      await other.close();
+    }
   });
 
   it('documents the media routes in the OpenAPI document', async () => {

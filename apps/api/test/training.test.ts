@@ -1,9 +1,8 @@
-import { hasFfmpeg as ffmpegAvailable } from '@groundtruth/domain/testing/tools';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { makeTestVideo } from '@groundtruth/media/testing';
 import {
   startJobRunner,
   trainingProcessors,
@@ -12,9 +11,6 @@ import {
   type JobRunner,
 } from '@groundtruth/jobs';
 import { startTestApp, type TestApp } from './harness';
-
-const hasFfmpeg = ffmpegAvailable();
-if (!hasFfmpeg) console.warn('ffmpeg is not installed: YOLO frame extraction tests are skipped');
 
 describe('training queue, YOLO and vibration exports', () => {
   let t: TestApp;
@@ -36,20 +32,8 @@ describe('training queue, YOLO and vibration exports', () => {
       processors: { ...trainingProcessors(deps), ...yoloProcessors(deps), ...vibrationProcessors(deps) },
       concurrency: 2,
     });
-    if (hasFfmpeg) {
-      execFileSync('mkdir', ['-p', path.join(dir, 'downloads')]);
-      execFileSync('ffmpeg', [
-        '-v',
-        'error',
-        '-f',
-        'lavfi',
-        '-i',
-        'testsrc=size=320x240:rate=10:duration=3',
-        '-pix_fmt',
-        'yuv420p',
-        path.join(dir, 'downloads', 'clip.mp4'),
-      ]);
-    }
+    mkdirSync(path.join(dir, 'downloads'), { recursive: true });
+    makeTestVideo(path.join(dir, 'downloads', 'clip.mp4'), { seconds: 3, size: '320x240' });
     const { rows } = await db.pool.query<{ id: number }>(
       `INSERT INTO videos (filename, title, width, height) VALUES ('clip.mp4', 'clip', 320, 240) RETURNING id`,
     );
@@ -124,56 +108,53 @@ describe('training queue, YOLO and vibration exports', () => {
     expect(tags.body.tags[0]).toEqual({ name: 'walking', count: 3 });
   });
 
-  (hasFfmpeg ? it : it.skip)(
-    'exports frames, labels, data.yaml and a deterministic split as a job',
-    async () => {
-      const res = await request(t.app)
-        .post(`/api/yolo/configs/${configId}/export`)
-        .send({ output_name: '../evil name' });
-      expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({
-        success: true,
-        video_count: 1,
-        frame_count: 3,
-        annotation_count: 4,
-        train_count: 2,
-        val_count: 1,
-      });
-      const exportPath: string = res.body.export_path;
-      expect(path.dirname(exportPath)).toBe(path.join(dir, 'exports')); // sanitised name stays inside EXPORTS_DIR
-      const images = ['train', 'val'].flatMap((split) => readdirSync(path.join(exportPath, split, 'images')));
-      expect(images.sort()).toEqual(
-        [
-          'video_' + videoId + '_frame_15.jpg',
-          'video_' + videoId + '_frame_25.jpg',
-          'video_' + videoId + '_frame_5.jpg',
-        ].sort(),
-      );
-      const labelFile = ['train', 'val']
-        .map((split) => path.join(exportPath, split, 'labels', `video_${videoId}_frame_5.txt`))
-        .find((file) => existsSync(file))!;
-      expect(readFileSync(labelFile, 'utf8')).toBe(
-        '0 0.250000 0.250000 0.500000 0.500000\n1 0.625000 0.625000 0.250000 0.250000\n',
-      );
-      const negative = ['train', 'val']
-        .map((split) => path.join(exportPath, split, 'labels', `video_${videoId}_frame_25.txt`))
-        .find((file) => existsSync(file))!;
-      expect(readFileSync(negative, 'utf8')).toBe('');
-      expect(readFileSync(path.join(exportPath, 'data.yaml'), 'utf8')).toContain('nc: 2');
-      // same seed, same split
-      const again = await request(t.app)
-        .post(`/api/yolo/configs/${configId}/export`)
-        .send({ output_name: 'again' });
-      expect(readdirSync(path.join(again.body.export_path, 'val', 'images'))).toEqual(
-        readdirSync(path.join(exportPath, 'val', 'images')),
-      );
-      const { rows } = await t.context.db.pool.query(
-        `SELECT count(*)::int AS logs, max(c.last_export_count) AS count, bool_and(c.last_export_date IS NOT NULL) AS dated
+  it('exports frames, labels, data.yaml and a deterministic split as a job', async () => {
+    const res = await request(t.app)
+      .post(`/api/yolo/configs/${configId}/export`)
+      .send({ output_name: '../evil name' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      success: true,
+      video_count: 1,
+      frame_count: 3,
+      annotation_count: 4,
+      train_count: 2,
+      val_count: 1,
+    });
+    const exportPath: string = res.body.export_path;
+    expect(path.dirname(exportPath)).toBe(path.join(dir, 'exports')); // sanitised name stays inside EXPORTS_DIR
+    const images = ['train', 'val'].flatMap((split) => readdirSync(path.join(exportPath, split, 'images')));
+    expect(images.sort()).toEqual(
+      [
+        'video_' + videoId + '_frame_15.jpg',
+        'video_' + videoId + '_frame_25.jpg',
+        'video_' + videoId + '_frame_5.jpg',
+      ].sort(),
+    );
+    const labelFile = ['train', 'val']
+      .map((split) => path.join(exportPath, split, 'labels', `video_${videoId}_frame_5.txt`))
+      .find((file) => existsSync(file))!;
+    expect(readFileSync(labelFile, 'utf8')).toBe(
+      '0 0.250000 0.250000 0.500000 0.500000\n1 0.625000 0.625000 0.250000 0.250000\n',
+    );
+    const negative = ['train', 'val']
+      .map((split) => path.join(exportPath, split, 'labels', `video_${videoId}_frame_25.txt`))
+      .find((file) => existsSync(file))!;
+    expect(readFileSync(negative, 'utf8')).toBe('');
+    expect(readFileSync(path.join(exportPath, 'data.yaml'), 'utf8')).toContain('nc: 2');
+    // same seed, same split
+    const again = await request(t.app)
+      .post(`/api/yolo/configs/${configId}/export`)
+      .send({ output_name: 'again' });
+    expect(readdirSync(path.join(again.body.export_path, 'val', 'images'))).toEqual(
+      readdirSync(path.join(exportPath, 'val', 'images')),
+    );
+    const { rows } = await t.context.db.pool.query(
+      `SELECT count(*)::int AS logs, max(c.last_export_count) AS count, bool_and(c.last_export_date IS NOT NULL) AS dated
        FROM yolo_export_logs l JOIN yolo_export_configs c ON c.id = l.export_config_id`,
-      );
-      expect(rows[0]).toEqual({ logs: 2, count: 4, dated: true });
-    },
-  );
+    );
+    expect(rows[0]).toEqual({ logs: 2, count: 4, dated: true });
+  });
 
   it('exports vibration samples as a job', async () => {
     const res = await request(t.app).post('/api/vibration/export').send({ output_name: 'vib' });
@@ -257,36 +238,33 @@ describe('training queue, YOLO and vibration exports', () => {
     expect((await request(t.app).post(`/api/training/jobs/${jobId}/processing`)).status).toBe(404);
   });
 
-  (hasFfmpeg ? it : it.skip)(
-    'submit with an export config exports in the worker and records the stats',
-    async () => {
-      const res = await request(t.app)
-        .post('/api/training/submit')
-        .send({ export_config_id: configId, output_name: 'from-submit' });
-      expect(res.body.status).toBe('uploading');
-      let job: { status: string; config: { export_stats?: unknown } } | undefined;
-      for (let i = 0; i < 200; i++) {
-        job = (await request(t.app).get(`/api/training/jobs/${res.body.job_id}`)).body.job;
-        if (job?.status === 'queued') break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      expect(job).toMatchObject({
-        status: 'queued',
-        config: {
-          export_stats: {
-            video_count: 1,
-            frame_count: 3,
-            annotation_count: 4,
-            class_mapping: { walking: 0, running: 1 },
-          },
+  it('submit with an export config exports in the worker and records the stats', async () => {
+    const res = await request(t.app)
+      .post('/api/training/submit')
+      .send({ export_config_id: configId, output_name: 'from-submit' });
+    expect(res.body.status).toBe('uploading');
+    let job: { status: string; config: { export_stats?: unknown } } | undefined;
+    for (let i = 0; i < 200; i++) {
+      job = (await request(t.app).get(`/api/training/jobs/${res.body.job_id}`)).body.job;
+      if (job?.status === 'queued') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(job).toMatchObject({
+      status: 'queued',
+      config: {
+        export_stats: {
+          video_count: 1,
+          frame_count: 3,
+          annotation_count: 4,
+          class_mapping: { walking: 0, running: 1 },
         },
-      });
-      expect(existsSync(path.join(dir, 'exports', 'from-submit', 'data.yaml'))).toBe(true);
-      expect(
-        (await request(t.app).post('/api/training/submit').send({ export_config_id: 9999 })).status,
-      ).toBe(404);
-    },
-  );
+      },
+    });
+    expect(existsSync(path.join(dir, 'exports', 'from-submit', 'data.yaml'))).toBe(true);
+    expect((await request(t.app).post('/api/training/submit').send({ export_config_id: 9999 })).status).toBe(
+      404,
+    );
+  });
 
   it('export-and-train validates the job type and the config id', async () => {
     expect(

@@ -1,5 +1,4 @@
-import { hasFfmpeg as ffmpegAvailable } from '@groundtruth/domain/testing/tools';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,10 +11,8 @@ import {
   type TestDatabase,
 } from '@groundtruth/db/testing';
 import { createJobProducer, type JobProducer } from '@groundtruth/jobs';
+import { makeTestVideo } from '@groundtruth/media/testing';
 import { createQueueBackend, type QueueBackend } from '@groundtruth/queue';
-
-const hasFfmpeg = ffmpegAvailable();
-if (!hasFfmpeg) console.warn('ffmpeg is not installed: the killed-worker export test is skipped');
 
 const WORKER_DIR = path.resolve(__dirname, '..');
 
@@ -101,76 +98,60 @@ describe('the worker process', () => {
     expect(await exited(worker)).toBe(0);
   }, 60_000);
 
-  (hasFfmpeg ? it : it.skip)(
-    'a worker killed mid-export leaves no duplicate rows: the job runs again and is recorded once',
-    async () => {
-      execFileSync('ffmpeg', [
-        '-v',
-        'error',
-        '-f',
-        'lavfi',
-        '-i',
-        'testsrc=size=320x240:rate=10:duration=30',
-        '-pix_fmt',
-        'yuv420p',
-        path.join(dir, 'downloads', 'clip.mp4'),
-      ]);
-      const database = db();
-      try {
-        const { rows } = await database.pool.query<{ id: number }>(
-          `INSERT INTO videos (filename, width, height) VALUES ('clip.mp4', 320, 240) RETURNING id`,
-        );
-        await database.pool.query(
-          `INSERT INTO keyframe_annotations (video_id, timestamp, bbox_x, bbox_y, bbox_width, bbox_height,
+  it('a worker killed mid-export leaves no duplicate rows: the job runs again and is recorded once', async () => {
+    makeTestVideo(path.join(dir, 'downloads', 'clip.mp4'), { seconds: 30, size: '320x240' });
+    const database = db();
+    try {
+      const { rows } = await database.pool.query<{ id: number }>(
+        `INSERT INTO videos (filename, width, height) VALUES ('clip.mp4', 320, 240) RETURNING id`,
+      );
+      await database.pool.query(
+        `INSERT INTO keyframe_annotations (video_id, timestamp, bbox_x, bbox_y, bbox_width, bbox_height,
              activity_tag, reviewed)
            SELECT $1, i * 0.5, 10, 10, 20, 20, 'walking', true FROM generate_series(0, 59) i`,
-          [rows[0]!.id],
-        );
-        const config = await database.pool.query<{ id: number }>(
-          `INSERT INTO yolo_export_configs (config_name, class_mapping) VALUES ('k', '{"walking":0}') RETURNING id`,
-        );
-        const first = await startWorker(env);
-        children.push(first);
-        const { id } = await producer.enqueue('yolo.export', {
-          config_id: config.rows[0]!.id,
-          output_name: 'killed',
-        });
-        const queue = producer.queue('exports');
-        await until(async () =>
-          (await (await queue.getJob(id))?.getState()) === 'active' ? true : undefined,
-        );
-        // killed while the export folder is half-written
-        await until(async () =>
-          existsSync(path.join(dir, 'exports')) &&
-          readdirSync(path.join(dir, 'exports'), { recursive: true }).some((entry) =>
-            String(entry).includes('.frames'),
-          )
-            ? true
-            : undefined,
-        );
-        first.kill('SIGKILL');
-        await exited(first);
-        expect(await (await queue.getJob(id))?.getState()).toBe('active'); // killed mid-job, lock still held
+        [rows[0]!.id],
+      );
+      const config = await database.pool.query<{ id: number }>(
+        `INSERT INTO yolo_export_configs (config_name, class_mapping) VALUES ('k', '{"walking":0}') RETURNING id`,
+      );
+      const first = await startWorker(env);
+      children.push(first);
+      const { id } = await producer.enqueue('yolo.export', {
+        config_id: config.rows[0]!.id,
+        output_name: 'killed',
+      });
+      const queue = producer.queue('exports');
+      await until(async () => ((await (await queue.getJob(id))?.getState()) === 'active' ? true : undefined));
+      // killed while the export folder is half-written
+      await until(async () =>
+        existsSync(path.join(dir, 'exports')) &&
+        readdirSync(path.join(dir, 'exports'), { recursive: true }).some((entry) =>
+          String(entry).includes('.frames'),
+        )
+          ? true
+          : undefined,
+      );
+      first.kill('SIGKILL');
+      await exited(first);
+      expect(await (await queue.getJob(id))?.getState()).toBe('active'); // killed mid-job, lock still held
 
-        const second = await startWorker(env);
-        children.push(second);
-        const job = await until(async () => {
-          if ((await queue.getJobState(id)) !== 'completed') return undefined;
-          return queue.getJob(id);
-        });
-        second.kill('SIGTERM');
-        await exited(second);
+      const second = await startWorker(env);
+      children.push(second);
+      const job = await until(async () => {
+        if ((await queue.getJobState(id)) !== 'completed') return undefined;
+        return queue.getJob(id);
+      });
+      second.kill('SIGTERM');
+      await exited(second);
 
-        expect(job.returnvalue).toMatchObject({ frame_count: 60, annotation_count: 60 });
-        const logs = await database.pool.query(`SELECT count(*)::int AS n FROM yolo_export_logs`);
-        expect(logs.rows[0].n).toBe(1);
-        const exportsDir = path.join(dir, 'exports');
-        expect(readdirSync(exportsDir)).toEqual(['killed']); // no half-written temp folder left
-        expect(existsSync(path.join(exportsDir, 'killed', 'data.yaml'))).toBe(true);
-      } finally {
-        await database.close();
-      }
-    },
-    90_000,
-  );
+      expect(job.returnvalue).toMatchObject({ frame_count: 60, annotation_count: 60 });
+      const logs = await database.pool.query(`SELECT count(*)::int AS n FROM yolo_export_logs`);
+      expect(logs.rows[0].n).toBe(1);
+      const exportsDir = path.join(dir, 'exports');
+      expect(readdirSync(exportsDir)).toEqual(['killed']); // no half-written temp folder left
+      expect(existsSync(path.join(exportsDir, 'killed', 'data.yaml'))).toBe(true);
+    } finally {
+      await database.close();
+    }
+  }, 90_000);
 });

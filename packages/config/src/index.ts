@@ -43,6 +43,9 @@ export const configSchema = z.object({
   ECOEYE_API_KEY: optionalString,
   /** The yt-dlp executable for URL downloads (a name on PATH or a path). */
   YT_DLP_PATH: z.string().min(1).default('yt-dlp'),
+  /** ffmpeg / ffprobe executables; unset: the binaries shipped in the npm packages, else PATH. */
+  FFMPEG_PATH: optionalString,
+  FFPROBE_PATH: optionalString,
   /** How long the UniFi Protect connection test waits for the NVR. */
   UNIFI_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
   AWS_REGION: z.string().default('us-east-2'),

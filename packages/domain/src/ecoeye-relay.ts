@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PrismaClient } from '@groundtruth/db';
 import { EcoeyeClient, relayVideoPath } from './ecoeye-client';
-import { createThumbnail, probeVideo, registerVideo, secureFilename, streamToFile } from './ingest';
+import { describeStoredVideo, registerVideo, secureFilename, streamToFile, type IngestDirs } from './ingest';
 
 /**
  * The EcoEye relay proxy behind /api/ecoeye/* (api.md §4.4): PHP endpoints of the relay called with the
@@ -122,10 +122,8 @@ export async function enrichRelayEvents(prisma: PrismaClient, body: unknown): Pr
   };
 }
 
-export interface SyncSampleDeps {
+export interface SyncSampleDeps extends Pick<IngestDirs, 'downloadsDir' | 'thumbnailsDir' | 'media'> {
   relay: RelayOptions;
-  downloadsDir: string;
-  thumbnailsDir: string;
 }
 
 export type SyncSampleResult =
@@ -198,8 +196,7 @@ export async function importRelayEvent(
       originalUrl,
       title: `${text(event.camera_name) ?? 'Unknown'} - ${text(event.event_type) ?? 'event'}`,
       notes,
-      metadata: await probeVideo(target),
-      thumbnailPath: await createThumbnail(target, deps.thumbnailsDir),
+      ...(await describeStoredVideo(target, deps)),
     });
     return {
       status: 200,
@@ -220,7 +217,7 @@ export async function importRelayEvent(
     originalUrl,
     title: `[No Video] ${text(event.camera_name) ?? 'Unknown'} - ${text(event.event_type) ?? 'event'}`,
     notes: `${notes}\n\n[Metadata only - no video file]`,
-    metadata: { duration: null, width: null, height: null, fileSize: null },
+    metadata: { duration: null, width: null, height: null, fps: null, fileSize: null },
     thumbnailPath,
   });
   return {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '@groundtruth/db';
 import { legacyFlag, legacyTimestamp } from './format';
 import { EcoeyeClient, relayVideoPath, type EcoeyeClientOptions } from './ecoeye-client';
-import { createThumbnail, probeVideo, registerVideo, secureFilename, streamToFile } from './ingest';
+import { describeStoredVideo, registerVideo, secureFilename, streamToFile, type IngestDirs } from './ingest';
 import { getDecryptedSettings, getSetting, setSettings } from './sync-config';
 
 /** EcoEye alert sync (api.md §4.5, jobs.md "EcoEye alert sync"): settings, alert sync, video downloads, reports. */
@@ -345,10 +345,7 @@ export async function syncEcoeyeAlerts(
 // ---------------------------------------------------------------------------------------------------------------
 // Video downloads
 
-export interface AlertVideoDirs {
-  downloadsDir: string;
-  thumbnailsDir: string;
-}
+export type AlertVideoDirs = Pick<IngestDirs, 'downloadsDir' | 'thumbnailsDir' | 'media'>;
 
 export type AlertVideoResult =
   | { alert_id: string; status: 'success'; path: string; video_id: number; already: boolean }
@@ -412,10 +409,7 @@ export async function downloadAlertVideo(
     const response = await client.video(relayVideoPath(videoPath), signal);
     if (!response.body) throw new Error('EcoEye relay sent an empty video body');
     await streamToFile(response.body, target, { signal });
-    const [metadata, thumbnailPath] = await Promise.all([
-      probeVideo(target),
-      createThumbnail(target, dirs.thumbnailsDir),
-    ]);
+    const { metadata, thumbnailPath } = await describeStoredVideo(target, dirs, signal);
     signal?.throwIfAborted();
     const videoId = await prisma.$transaction(async (tx) => {
       const id = await registerVideo(tx as PrismaClient, {

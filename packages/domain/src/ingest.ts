@@ -1,4 +1,3 @@
-import { execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
@@ -6,117 +5,60 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { Config } from '@groundtruth/config';
 import type { PrismaClient } from '@groundtruth/db';
+import {
+  externalTool,
+  mediaTools,
+  runTool,
+  toolStatus,
+  type MediaTools,
+  type VideoMetadata,
+} from '@groundtruth/media';
+
+export type { VideoMetadata } from '@groundtruth/media';
 
 /** Video ingest (api.md §3.1 routes 4–7, jobs.md "Video ingest"): files on disk, metadata, thumbnails, rows. */
 
 export const VIDEO_EXTENSIONS = ['mp4', 'avi', 'mov', 'mkv', 'webm'] as const;
 
-export interface VideoMetadata {
-  duration: number | null;
-  width: number | null;
-  height: number | null;
-  /** BIGINT column: files over 2 GiB exist. */
-  fileSize: bigint | null;
+/** Where ingested videos and their thumbnails go, and the media tools that probe and thumbnail them. */
+export interface IngestDirs {
+  downloadsDir: string;
+  thumbnailsDir: string;
+  media: MediaTools;
+  /** The yt-dlp executable (YT_DLP_PATH). */
+  ytDlp?: string;
 }
 
-interface ExecResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** The executable was not found on PATH. */
-  missing: boolean;
-  timedOut: boolean;
+/** The ingest folders and tools of a process, from its config. */
+export function ingestDirs(
+  config: Pick<Config, 'DOWNLOADS_DIR' | 'THUMBNAILS_DIR' | 'YT_DLP_PATH' | 'FFMPEG_PATH' | 'FFPROBE_PATH'>,
+): IngestDirs {
+  return {
+    downloadsDir: config.DOWNLOADS_DIR,
+    thumbnailsDir: config.THUMBNAILS_DIR,
+    media: mediaTools(config),
+    ytDlp: config.YT_DLP_PATH,
+  };
 }
 
-function run(command: string, args: string[], timeoutMs: number): Promise<ExecResult> {
-  return new Promise((resolve) => {
-    execFile(
-      command,
-      args,
-      { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGKILL' },
-      (error, stdout, stderr) => {
-        const code = (error as NodeJS.ErrnoException | null)?.code;
-        resolve({
-          code: error ? (typeof code === 'number' ? code : 1) : 0,
-          stdout: String(stdout),
-          stderr: String(stderr),
-          missing: code === 'ENOENT',
-          timedOut: Boolean(error && (error as { killed?: boolean }).killed),
-        });
-      },
-    );
-  });
+/** Metadata (ffprobe) and thumbnail (ffmpeg) of a stored video, as its videos row records them. */
+export async function describeStoredVideo(
+  file: string,
+  dirs: IngestDirs,
+  signal?: AbortSignal,
+): Promise<{ metadata: VideoMetadata; thumbnailPath: string | null }> {
+  const [metadata, thumbnailPath] = await Promise.all([
+    dirs.media.probe(file, signal),
+    dirs.media.thumbnail(file, dirs.thumbnailsDir, signal),
+  ]);
+  return { metadata, thumbnailPath };
 }
 
-const availability = new Map<string, Promise<boolean>>();
-
-/** Whether a CLI tool (ffmpeg, ffprobe, or yt-dlp by name or path) runs; checked once per process. */
-export function toolAvailable(tool: string): Promise<boolean> {
-  let known = availability.get(tool);
-  if (!known) {
-    const flag = path.basename(tool).startsWith('ff') ? '-version' : '--version';
-    known = run(tool, [flag], 10_000).then((result) => !result.missing && result.code === 0);
-    availability.set(tool, known);
-  }
-  return known;
-}
-
-/** Duration, size and dimensions from ffprobe; nulls for whatever cannot be read (size always from the file). */
-export async function probeVideo(filePath: string): Promise<VideoMetadata> {
-  const fileSize = await stat(filePath).then(
-    (info) => BigInt(info.size),
-    () => null,
-  );
-  const result = await run(
-    'ffprobe',
-    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', filePath],
-    60_000,
-  );
-  const metadata: VideoMetadata = { duration: null, width: null, height: null, fileSize };
-  if (result.code !== 0) return metadata;
-  try {
-    const parsed = JSON.parse(result.stdout) as {
-      format?: { duration?: string };
-      streams?: { codec_type?: string; width?: number; height?: number }[];
-    };
-    const duration = Number(parsed.format?.duration);
-    if (Number.isFinite(duration)) metadata.duration = duration;
-    const video = parsed.streams?.find((stream) => stream.codec_type === 'video');
-    if (video?.width) metadata.width = video.width;
-    if (video?.height) metadata.height = video.height;
-  } catch {
-    // unreadable probe output: keep the nulls
-  }
-  return metadata;
-}
-
-/**
- * Writes `<thumbnailsDir>/<video stem>.jpg` from the frame at 1 s (the first frame for shorter videos), via a temp
- * file and rename. Returns the absolute path, or null when ffmpeg fails or is missing.
- */
-export async function createThumbnail(videoPath: string, thumbnailsDir: string): Promise<string | null> {
-  const dir = path.resolve(thumbnailsDir);
-  await mkdir(dir, { recursive: true });
-  const target = path.join(dir, `${path.parse(videoPath).name}.jpg`);
-  const temp = `${target}.${randomBytes(4).toString('hex')}.tmp.jpg`;
-  for (const at of ['1', '0']) {
-    const result = await run(
-      'ffmpeg',
-      ['-y', '-v', 'error', '-ss', at, '-i', videoPath, '-frames:v', '1', '-vf', 'scale=320:-2', temp],
-      60_000,
-    );
-    const written = await stat(temp).then(
-      (info) => info.size > 0,
-      () => false,
-    );
-    if (result.code === 0 && written) {
-      await rename(temp, target);
-      return target;
-    }
-  }
-  await rm(temp, { force: true });
-  return null;
+/** Whether the configured yt-dlp runs (checked once per process while it does). */
+export async function ytDlpAvailable(ytDlp = 'yt-dlp'): Promise<boolean> {
+  return (await toolStatus(externalTool('yt-dlp', ytDlp), '--version')).available;
 }
 
 /** Werkzeug's secure_filename: ASCII only, spaces to `_`, no path parts, no leading dots. */
@@ -313,8 +255,8 @@ export async function fetchUrlVideoInfo(
   url: string,
   ytDlp = 'yt-dlp',
 ): Promise<{ ok: true; info: UrlVideoInfo } | { ok: false; error: string }> {
-  if (!(await toolAvailable(ytDlp))) throw new ToolMissingError('yt-dlp');
-  const result = await run(ytDlp, ['--dump-json', '--no-playlist', url], 30_000);
+  if (!(await ytDlpAvailable(ytDlp))) throw new ToolMissingError('yt-dlp');
+  const result = await runTool(ytDlp, ['--dump-json', '--no-playlist', url], { timeoutMs: 30_000 });
   if (result.timedOut) return { ok: false, error: 'Request timeout' };
   if (result.code !== 0) return { ok: false, error: result.stderr.trim() || `yt-dlp exited ${result.code}` };
   try {
@@ -339,13 +281,6 @@ export async function fetchUrlVideoInfo(
   }
 }
 
-export interface IngestDirs {
-  downloadsDir: string;
-  thumbnailsDir: string;
-  /** The yt-dlp executable (YT_DLP_PATH). */
-  ytDlp?: string;
-}
-
 /**
  * Downloads a URL with yt-dlp into the downloads folder (10 min), then probes it, writes its thumbnail and
  * registers the videos row. Re-running for a URL whose file already exists re-registers the same row.
@@ -357,7 +292,7 @@ export async function downloadUrlVideo(
   signal?: AbortSignal,
 ): Promise<{ videoId: number; filename: string }> {
   const ytDlp = dirs.ytDlp ?? 'yt-dlp';
-  if (!(await toolAvailable(ytDlp))) throw new ToolMissingError('yt-dlp');
+  if (!(await ytDlpAvailable(ytDlp))) throw new ToolMissingError('yt-dlp');
   const downloads = path.resolve(dirs.downloadsDir);
   await mkdir(downloads, { recursive: true });
   const args = [
@@ -376,24 +311,14 @@ export async function downloadUrlVideo(
     'title',
     url,
   ];
-  const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>(
-    (resolve, reject) => {
-      const child = spawn(ytDlp, args, { signal, timeout: 600_000, killSignal: 'SIGKILL' });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (exitCode) => resolve({ stdout: out, stderr: err, code: exitCode }));
-    },
-  );
+  const { stdout, stderr, code } = await runTool(ytDlp, args, { timeoutMs: 600_000, signal });
+  signal?.throwIfAborted();
   if (code !== 0) throw new Error(`yt-dlp failed: ${stderr.trim().split('\n').pop() ?? code}`);
   const lines = stdout.trim().split('\n');
   const title = lines.find((line) => !line.startsWith(downloads)) ?? null;
   const filePath = lines.find((line) => line.startsWith(downloads));
   if (!filePath) throw new Error('yt-dlp did not report the downloaded file');
-  const metadata = await probeVideo(filePath);
-  const thumbnailPath = await createThumbnail(filePath, dirs.thumbnailsDir);
+  const { metadata, thumbnailPath } = await describeStoredVideo(filePath, dirs, signal);
   const filename = path.basename(filePath);
   const videoId = await registerVideo(prisma, { filename, originalUrl: url, title, metadata, thumbnailPath });
   return { videoId, filename };

@@ -1,7 +1,8 @@
-import { execFile } from 'node:child_process';
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
+import type { Config } from '@groundtruth/config';
 import type { Database } from '@groundtruth/db';
+import { externalTool, mediaTools, toolStatus, type ToolStatus } from '@groundtruth/media';
 
 /** SQL fragments that give the legacy column formats (api.md §1.5, §1.6) straight from PostgreSQL. */
 export const sqlTimestamp = (column: string) => `to_char(${column}, 'YYYY-MM-DD HH24:MI:SS')`;
@@ -241,23 +242,21 @@ export async function createBehavior(db: Database, videoId: number, input: NewBe
   return row.id;
 }
 
-/** True when `command args` could be started and finished within `timeoutMs` (exit status ignored). */
-export function commandRuns(command: string, args: string[], timeoutMs = 5000): Promise<boolean> {
-  return new Promise((resolve) => {
-    execFile(command, args, { timeout: timeoutMs }, (error) => {
-      if (!error) return resolve(true);
-      const { code, killed } = error as NodeJS.ErrnoException & { killed?: boolean };
-      resolve(typeof code === 'number' && !killed);
-    });
-  });
-}
-
-/** Route 36: the external tools the ingest needs. */
-export async function systemToolStatus(): Promise<{ yt_dlp_installed: boolean; ffmpeg_installed: boolean }> {
-  const [ytDlp, ffmpeg, ffprobe] = await Promise.all([
-    commandRuns('yt-dlp', ['--version']),
-    commandRuns('ffmpeg', ['-version']),
-    commandRuns('ffprobe', ['-version']),
+/** Route 36: the external tools the ingest needs, with the path and version each resolved to. */
+export async function systemToolStatus(
+  config: Pick<Config, 'YT_DLP_PATH' | 'FFMPEG_PATH' | 'FFPROBE_PATH'>,
+): Promise<{
+  yt_dlp_installed: boolean;
+  ffmpeg_installed: boolean;
+  tools: Record<'yt_dlp' | 'ffmpeg' | 'ffprobe', ToolStatus>;
+}> {
+  const [ytDlp, media] = await Promise.all([
+    toolStatus(externalTool('yt-dlp', config.YT_DLP_PATH), '--version'),
+    mediaTools(config).status(),
   ]);
-  return { yt_dlp_installed: ytDlp, ffmpeg_installed: ffmpeg && ffprobe };
+  return {
+    yt_dlp_installed: ytDlp.available,
+    ffmpeg_installed: media.ffmpeg.available && media.ffprobe.available,
+    tools: { yt_dlp: ytDlp, ffmpeg: media.ffmpeg, ffprobe: media.ffprobe },
+  };
 }

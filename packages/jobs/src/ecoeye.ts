@@ -3,6 +3,7 @@ import {
   createEcoeyeClient,
   downloadAlertVideo,
   getSyncIntervalMinutes,
+  ingestDirs,
   requireEcoeyeCredentials,
   syncEcoeyeAlerts,
   EcoeyeNotConfiguredError,
@@ -126,7 +127,7 @@ export async function runVideoDownloadJob(
     prisma,
     client,
     data.alert_id,
-    { downloadsDir: deps.config.DOWNLOADS_DIR, thumbnailsDir: deps.config.THUMBNAILS_DIR },
+    ingestDirs(deps.config),
     context.signal,
   );
   if (result.status === 'failed') {

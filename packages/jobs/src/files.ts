@@ -1,9 +1,5 @@
-import { execFile } from 'node:child_process';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
-
-export const run = promisify(execFile);
 
 /** A folder name safe to put under EXPORTS_DIR (§9 #30: the legacy app used it unsanitised). */
 export function safeFolderName(name: string): string {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { PrismaClient } from '@groundtruth/db';
-import { downloadUrlVideo, ToolMissingError, urlDownloadJobId } from '@groundtruth/domain';
+import { downloadUrlVideo, ingestDirs, ToolMissingError, urlDownloadJobId } from '@groundtruth/domain';
 import { defineJob, PermanentJobError, type JobContext } from './define';
 import type { JobDeps } from './deps';
 
@@ -29,11 +29,7 @@ export async function runUrlDownloadJob(deps: JobDeps, data: DownloadUrlData, co
     const result = await downloadUrlVideo(
       deps.db.prisma as PrismaClient,
       data.url,
-      {
-        downloadsDir: deps.config.DOWNLOADS_DIR,
-        thumbnailsDir: deps.config.THUMBNAILS_DIR,
-        ytDlp: deps.config.YT_DLP_PATH,
-      },
+      ingestDirs(deps.config),
       context.signal,
     );
     return { video_id: result.videoId, filename: result.filename };

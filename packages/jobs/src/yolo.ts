@@ -1,5 +1,5 @@
 import { renameSync, writeFileSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { z } from 'zod';
@@ -10,8 +10,9 @@ import {
   yoloExportAnnotations,
   type YoloAnnotation,
 } from '@groundtruth/domain';
+import { mediaTools, type MediaTools } from '@groundtruth/media';
 import type { JobDeps } from './deps';
-import { run, safeFolderName, seededShuffle, validationCount, writeFolderAtomically } from './files';
+import { safeFolderName, seededShuffle, validationCount, writeFolderAtomically } from './files';
 import { defineJob, PermanentJobError, type JobContext } from './define';
 
 export const yoloExportData = z.object({
@@ -52,69 +53,11 @@ interface VideoProbe {
   height: number;
 }
 
-async function probeVideo(file: string): Promise<VideoProbe | undefined> {
-  try {
-    const { stdout } = await run('ffprobe', [
-      '-v',
-      'error',
-      '-select_streams',
-      'v:0',
-      '-show_entries',
-      'stream=width,height,r_frame_rate',
-      '-of',
-      'json',
-      file,
-    ]);
-    const stream = (
-      JSON.parse(stdout) as { streams?: { width: number; height: number; r_frame_rate: string }[] }
-    ).streams?.[0];
-    if (!stream) return undefined;
-    const [num, den] = stream.r_frame_rate.split('/').map(Number);
-    const fps = num && den ? num / den : 30;
-    return { fps, width: stream.width, height: stream.height };
-  } catch {
-    return undefined; // unreadable file: skipped like the legacy exporter did
-  }
-}
-
-/**
- * Extracts the given frame numbers of a video in one decoding pass per chunk (a process per frame costs far more
- * than decoding a clip). Returns frame number → image file for the frames the video has.
- */
-async function extractFrames(
-  file: string,
-  frameNumbers: number[],
-  outDir: string,
-): Promise<Map<number, string>> {
-  const wanted = [...new Set(frameNumbers)].sort((a, b) => a - b);
-  const found = new Map<number, string>();
-  for (let start = 0; start < wanted.length; start += 200) {
-    const chunk = wanted.slice(start, start + 200);
-    const chunkDir = path.join(outDir, String(start));
-    await mkdir(chunkDir, { recursive: true });
-    const select = chunk.map((n) => `eq(n\\,${n})`).join('+');
-    try {
-      await run('ffmpeg', [
-        '-v',
-        'error',
-        '-i',
-        file,
-        '-vf',
-        `select='${select}'`,
-        '-vsync',
-        '0',
-        '-q:v',
-        '2',
-        path.join(chunkDir, '%06d.jpg'),
-      ]);
-    } catch {
-      // an unreadable video: whatever frames were written before the error are kept
-    }
-    // Frames come out in order; a short video simply yields fewer of them (the last ones are missing).
-    const written = (await readdir(chunkDir)).sort();
-    written.forEach((name, index) => found.set(chunk[index]!, path.join(chunkDir, name)));
-  }
-  return found;
+/** Frame size and rate of a video; undefined for a missing or unreadable one (skipped, as the legacy exporter did). */
+async function probeFrames(media: MediaTools, file: string): Promise<VideoProbe | undefined> {
+  const probe = await media.probe(file);
+  if (!probe.width || !probe.height) return undefined;
+  return { fps: probe.fps ?? 30, width: probe.width, height: probe.height };
 }
 
 const fixed6 = (value: number) => Math.min(1, Math.max(0, value)).toFixed(6);
@@ -151,6 +94,7 @@ export async function exportYoloDataset(
   const annotations = await yoloExportAnnotations(deps.db, config, videoIds);
   const exportsDir = path.resolve(deps.config.EXPORTS_DIR);
   const downloadsDir = path.resolve(deps.config.DOWNLOADS_DIR);
+  const media = mediaTools(deps.config);
   const exportPath = path.join(
     exportsDir,
     safeFolderName(options.output_name ?? `${config.config_name}_${config.id}`),
@@ -175,7 +119,7 @@ export async function exportYoloDataset(
       const first = list[0]!;
       let probe: VideoProbe | undefined;
       if (options.extract_frames) {
-        probe = await probeVideo(path.join(downloadsDir, first.filename));
+        probe = await probeFrames(media, path.join(downloadsDir, first.filename));
       } else if (first.width && first.height) {
         probe = { fps: 30, width: first.width, height: first.height };
       }
@@ -209,7 +153,7 @@ export async function exportYoloDataset(
         if (context?.signal.aborted) throw new Error('export aborted');
         const stems = [...frames.values()].filter((frame) => frame.videoId === videoId);
         const video = path.join(downloadsDir, byVideo.get(videoId)![0]!.filename);
-        const extracted = await extractFrames(
+        const extracted = await media.extractFrames(
           video,
           stems.map((frame) => frame.frameNumber),
           path.join(framesDir, String(videoId)),

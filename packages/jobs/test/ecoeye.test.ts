@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { makeTestVideo } from '@groundtruth/media/testing';
 import { loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig, type Database } from '@groundtruth/db';
 import {
@@ -12,12 +13,12 @@ import {
 import {
   createEcoeyeClient,
   downloadAlertVideo,
+  ingestDirs,
   saveEcoeyeSettings,
   syncEcoeyeAlerts,
 } from '@groundtruth/domain';
 import {
   generateFakeEvents,
-  makeTestVideo,
   startFakeEcoeye,
   type FakeEcoeye,
 } from '@groundtruth/domain/testing/fake-ecoeye';
@@ -187,7 +188,7 @@ describe('EcoEye jobs', () => {
     });
     await db.prisma.video.deleteMany({ where: { originalUrl: `ecoeye://${alertId}` } });
     const client = createEcoeyeClient(fake.url, null, FAST_CLIENT);
-    const dirs = { downloadsDir: deps.config.DOWNLOADS_DIR, thumbnailsDir: deps.config.THUMBNAILS_DIR };
+    const dirs = ingestDirs(deps.config);
 
     // Killed: the process dies (abort) while the file streams; only a temp file could be left.
     fake.stallVideoAfterBytes = 200;

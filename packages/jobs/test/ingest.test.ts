@@ -10,7 +10,7 @@ import {
   type TestDatabase,
 } from '@groundtruth/db/testing';
 import { normalizeVideoUrl } from '@groundtruth/domain';
-import { makeTestVideo } from '@groundtruth/domain/testing/fake-ecoeye';
+import { makeTestVideo } from '@groundtruth/media/testing';
 import { installFakeYtDlp } from '@groundtruth/domain/testing/fake-yt-dlp';
 import { createQueueBackend, type QueueBackend } from '@groundtruth/queue';
 import {

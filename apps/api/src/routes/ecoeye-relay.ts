@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { enrichRelayEvents, importRelayEvent, relayRequest, RelayError } from '@groundtruth/domain';
+import {
+  enrichRelayEvents,
+  importRelayEvent,
+  ingestDirs,
+  relayRequest,
+  RelayError,
+} from '@groundtruth/domain';
 import type { AppContext } from '../context';
 import { badRequest, HttpError } from '../errors';
 import { ApiRouter } from '../route';
@@ -73,7 +79,7 @@ export function ecoeyeRelayRoutes({ config, db }: AppContext): ApiRouter {
       const result = await relayed(() =>
         importRelayEvent(
           db.prisma,
-          { relay, downloadsDir: config.DOWNLOADS_DIR, thumbnailsDir: config.THUMBNAILS_DIR },
+          { relay, ...ingestDirs(config) },
           String(body.event_id),
           body.include_video ?? true,
         ),

@@ -12,6 +12,7 @@ import {
   syncEcoeyeAlerts,
   testEcoeyeConnection,
   EcoeyeNotConfiguredError,
+  ingestDirs,
 } from '@groundtruth/domain';
 import { applyEcoeyeSchedule } from '@groundtruth/jobs';
 import type { AppContext } from '../context';
@@ -49,7 +50,7 @@ function parseOptionalBody<T extends z.ZodType>(schema: T, body: unknown): z.out
 export function ecoeyeSyncRoutes({ config, db, jobs }: AppContext): ApiRouter {
   const api = new ApiRouter();
   const secret = config.GROUNDTRUTH_ENCRYPTION_SECRET;
-  const dirs = { downloadsDir: config.DOWNLOADS_DIR, thumbnailsDir: config.THUMBNAILS_DIR };
+  const dirs = ingestDirs(config);
 
   const configuredClient = async () => {
     try {

@@ -7,18 +7,18 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { PrismaClient } from '@groundtruth/db';
 import {
-  createThumbnail,
+  describeStoredVideo,
   fetchUrlVideoInfo,
   findVideoByUrl,
   moveToUniqueName,
   normalizeVideoUrl,
-  probeVideo,
+  ingestDirs,
   registerVideo,
   secureFilename,
-  toolAvailable,
   ToolMissingError,
   urlDownloadJobId,
   videoExtension,
+  ytDlpAvailable,
 } from '@groundtruth/domain';
 import { INGEST_QUEUE } from '@groundtruth/jobs';
 import type { AppContext } from '../context';
@@ -55,6 +55,7 @@ function receiveUpload(upload: multer.Multer, req: Request, res: Response): Prom
 export function ingestRoutes({ config, db, jobs }: AppContext): ApiRouter {
   const api = new ApiRouter();
   const prisma = db.prisma as PrismaClient;
+  const dirs = ingestDirs(config);
   const downloadsDir = path.resolve(config.DOWNLOADS_DIR);
   const upload = multer({
     storage: multer.diskStorage({
@@ -106,7 +107,7 @@ export function ingestRoutes({ config, db, jobs }: AppContext): ApiRouter {
         }
         await existingJob.remove(); // finished or failed earlier without a video: try again
       }
-      if (!(await toolAvailable(config.YT_DLP_PATH))) throw ytDlpMissing();
+      if (!(await ytDlpAvailable(config.YT_DLP_PATH))) throw ytDlpMissing();
       await jobs.enqueue('ingest.downloadUrl', {
         url,
         normalized_url: normalized,
@@ -192,8 +193,7 @@ export function ingestRoutes({ config, db, jobs }: AppContext): ApiRouter {
         const wanted = videoExtension(safe) ? safe : `video.${extension}`;
         const filename = await moveToUniqueName(file.path, downloadsDir, wanted);
         const stored = path.join(downloadsDir, filename);
-        const metadata = await probeVideo(stored);
-        const thumbnailPath = await createThumbnail(stored, config.THUMBNAILS_DIR);
+        const { metadata, thumbnailPath } = await describeStoredVideo(stored, dirs);
         const title = typeof fields.title === 'string' && fields.title !== '' ? fields.title : filename;
         const notes = typeof fields.notes === 'string' ? fields.notes : '';
         const videoId = await registerVideo(prisma, { filename, title, notes, metadata, thumbnailPath });

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -228,25 +227,4 @@ export async function startFakeEcoeye(options: FakeEcoeyeOptions = {}): Promise<
         server.close(() => resolve());
       }),
   });
-}
-
-/** Writes a small real MP4 (2 s, 64×48, test pattern) with ffmpeg, for probe and thumbnail paths. */
-export function makeTestVideo(target: string, seconds = 2): string {
-  execFileSync(
-    'ffmpeg',
-    [
-      '-y',
-      '-v',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      `testsrc=duration=${seconds}:size=64x48:rate=10`,
-      '-pix_fmt',
-      'yuv420p',
-      target,
-    ],
-    { stdio: 'ignore' },
-  );
-  return target;
 }

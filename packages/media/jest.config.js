@@ -1,0 +1,1 @@
+module.exports = require('@groundtruth/jest-preset').preset(__dirname);

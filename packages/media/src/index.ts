@@ -1,0 +1,4 @@
+export * from './process';
+export * from './tools';
+export * from './media-tools';
+export * from './external';
