@@ -20,6 +20,17 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
   }
 }
 
+async function videoCount(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ count: string }>('SELECT count(*) FROM videos');
+    return Number(rows[0]?.count ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   let embedded: EmbeddedPostgresHandle | undefined;
@@ -40,6 +51,7 @@ async function main(): Promise<void> {
   );
 
   const apiUrl = `http://localhost:${config.API_PORT}`;
+  const empty = (await videoCount(databaseUrl)) === 0;
   console.log(
     [
       '',
@@ -47,6 +59,14 @@ async function main(): Promise<void> {
       `  Database     ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}${embedded ? '   (embedded)' : ''}`,
       `  Queues       ${config.REDIS_URL ? `Redis ${config.REDIS_URL}` : 'PostgreSQL (BullMQ backend, same database)'}`,
       '',
+      ...(empty
+        ? [
+            '  The database holds no videos yet. To import a legacy archive, run in another terminal:',
+            // the embedded server's URL is local and fixed; a DATABASE_URL of the user's own is already in the env
+            `    ${embedded ? `DATABASE_URL='${databaseUrl}' ` : ''}pnpm migrate /path/to/video_archive.db`,
+            '',
+          ]
+        : []),
       '  Ctrl-C stops everything.',
       '',
     ].join('\n'),

@@ -18,6 +18,16 @@ describe('GET /api/health', () => {
     });
   });
 
+  it('without WEB_DIR, / is a welcome page with the links and first steps, not a 404', async () => {
+    const res = await request(t.app).get('/').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    for (const link of ['href="/api/docs"', 'href="/api/health"', 'href="/admin/queues"']) {
+      expect(res.text).toContain(link);
+    }
+    expect(res.text).toContain('WEB_DIR');
+    expect(res.text).toContain('pnpm migrate /path/to/video_archive.db');
+  });
+
   it('answers unknown routes with a JSON 404', async () => {
     const res = await request(t.app).get('/api/nope').expect(404);
     expect(res.body).toEqual({ success: false, error: 'Not found: GET /api/nope' });
