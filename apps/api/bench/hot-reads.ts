@@ -21,9 +21,14 @@ import { loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig, type Database } from '@groundtruth/db';
 import { applyMigrations } from '@groundtruth/db/migrations';
 import { benchAdminUrl, databaseUrl, dropDatabase, ensureDatabase } from '@groundtruth/db/testing';
-import { createJobProducer } from '@groundtruth/jobs';
 import { createQueueBackend } from '@groundtruth/queue';
-import { getAnnotationTags, getVideo, listKeyframes, listVideos } from '@groundtruth/domain';
+import {
+  createDomainDeps,
+  getAnnotationTags,
+  getVideo,
+  listKeyframes,
+  listVideos,
+} from '@groundtruth/domain';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -178,7 +183,7 @@ async function serve(kind: ServerKind, url: string): Promise<void> {
       databaseUrl: config.DATABASE_URL,
       prefix: `bench-${randomBytes(4).toString('hex')}`,
     });
-    const jobs = createJobProducer(queue);
+    const { jobs } = createDomainDeps({ config, db, queue });
     closeQueue = async () => {
       await jobs.close();
       await queue.close();

@@ -1,5 +1,6 @@
 import type { Config } from '@groundtruth/config';
 import type { Database } from '@groundtruth/db';
+import type { JobCatalog } from '@groundtruth/domain';
 import type { JobProducer } from '@groundtruth/jobs';
 import type { QueueBackend } from '@groundtruth/queue';
 
@@ -9,5 +10,5 @@ export interface AppContext {
   db: Database;
   queue: QueueBackend;
   /** Enqueues registered background jobs (packages/jobs). */
-  jobs: JobProducer;
+  jobs: JobProducer<JobCatalog>;
 }

@@ -1,6 +1,6 @@
 import { loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
-import { createJobProducer } from '@groundtruth/jobs';
+import { createDomainDeps } from '@groundtruth/domain';
 import { createQueueBackend } from '@groundtruth/queue';
 import { createApp, createLogger } from './app';
 
@@ -12,7 +12,7 @@ const queue = createQueueBackend({
   databaseUrl: config.DATABASE_URL,
   prefix: config.QUEUE_PREFIX,
 });
-const jobs = createJobProducer(queue);
+const { jobs } = createDomainDeps({ config, db, queue });
 
 const server = createApp({ config, db, queue, jobs }, logger).listen(config.API_PORT, config.API_HOST, () => {
   logger.info(

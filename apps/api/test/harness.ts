@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { loadConfig, type Config } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
-import { createJobProducer } from '@groundtruth/jobs';
+import { createDomainDeps, type DomainDeps } from '@groundtruth/domain';
 import { createQueueBackend } from '@groundtruth/queue';
 import {
   createTestDatabase,
@@ -16,6 +16,8 @@ import type { AppContext } from '../src/context';
 export interface TestApp {
   app: express.Express;
   context: AppContext;
+  /** The services' dependencies over the same database and queues (job processors for tests). */
+  deps: DomainDeps;
   testDb: TestDatabase;
   close(): Promise<void>;
 }
@@ -37,12 +39,14 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     databaseUrl: config.DATABASE_URL,
     prefix: config.QUEUE_PREFIX,
   });
-  const jobs = createJobProducer(queue);
+  const deps = createDomainDeps({ config, db, queue });
+  const { jobs } = deps;
   const context: AppContext = { config, db, queue, jobs };
   const app = createApp(context, pino({ level: 'silent' }));
   return {
     app,
     context,
+    deps,
     testDb,
     close: async () => {
       await jobs.close();

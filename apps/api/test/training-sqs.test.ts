@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { startJobRunner, trainingProcessors, type JobRunner } from '@groundtruth/jobs';
+import { jobCatalog, trainingProcessors } from '@groundtruth/domain';
+import { startJobRunner, type JobRunner } from '@groundtruth/jobs';
 import { startFakeAws, type FakeAws } from './fake-aws';
 import { startTestApp, type TestApp } from './harness';
 
@@ -31,10 +32,10 @@ describe('training dispatch over S3 + SQS (local fakes speaking the AWS protocol
       SQS_QUEUE_URL: queueUrl,
       SQS_DLQ_URL: `${aws.url}/000000000000/training-dlq`,
     });
-    const { config, db, jobs, queue } = t.context;
     runner = startJobRunner({
-      backend: queue,
-      processors: trainingProcessors({ config, db, producer: jobs }),
+      backend: t.context.queue,
+      catalog: jobCatalog,
+      processors: trainingProcessors(t.deps),
     });
   });
   afterAll(async () => {

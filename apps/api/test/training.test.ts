@@ -3,13 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { makeTestVideo } from '@groundtruth/media/testing';
-import {
-  startJobRunner,
-  trainingProcessors,
-  vibrationProcessors,
-  yoloProcessors,
-  type JobRunner,
-} from '@groundtruth/jobs';
+import { jobCatalog, trainingProcessors, vibrationProcessors, yoloProcessors } from '@groundtruth/domain';
+import { startJobRunner, type JobRunner } from '@groundtruth/jobs';
 import { startTestApp, type TestApp } from './harness';
 
 describe('training queue, YOLO and vibration exports', () => {
@@ -25,10 +20,11 @@ describe('training queue, YOLO and vibration exports', () => {
       DOWNLOADS_DIR: path.join(dir, 'downloads'),
       TRAINING_BACKEND: 'queue',
     });
-    const { config, db, jobs, queue } = t.context;
-    const deps = { config, db, producer: jobs };
+    const { db, queue } = t.context;
+    const { deps } = t;
     runner = startJobRunner({
       backend: queue,
+      catalog: jobCatalog,
       processors: { ...trainingProcessors(deps), ...yoloProcessors(deps), ...vibrationProcessors(deps) },
       concurrency: 2,
     });
@@ -318,10 +314,10 @@ describe('training dispatch on the PostgreSQL queue backend (no REDIS_URL)', () 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'gt-training-pg-'));
     t = await startTestApp({ REDIS_URL: '', TRAINING_BACKEND: 'queue', EXPORTS_DIR: dir });
-    const { config, db, jobs, queue } = t.context;
     runner = startJobRunner({
-      backend: queue,
-      processors: trainingProcessors({ config, db, producer: jobs }),
+      backend: t.context.queue,
+      catalog: jobCatalog,
+      processors: trainingProcessors(t.deps),
     });
   });
   afterAll(async () => {

@@ -11,9 +11,9 @@ import {
   uniqueRedisPrefix,
   withAdminClient,
 } from '@groundtruth/db/testing';
-import { saveEcoeyeSettings } from '@groundtruth/domain';
+import { createDomainDeps, ecoeyeProcessors, jobCatalog, saveEcoeyeSettings } from '@groundtruth/domain';
 import { generateFakeEvents, startFakeEcoeye } from '@groundtruth/domain/testing/fake-ecoeye';
-import { createJobProducer, ecoeyeProcessors, startJobRunner } from '@groundtruth/jobs';
+import { startJobRunner } from '@groundtruth/jobs';
 import { createQueueBackend } from '@groundtruth/queue';
 import type { BenchFigures } from './main';
 
@@ -50,10 +50,12 @@ export async function ecoeyeSyncBench(): Promise<BenchFigures> {
       databaseUrl: config.DATABASE_URL,
       prefix: config.QUEUE_PREFIX,
     });
-    const producer = createJobProducer(backend);
+    const deps = createDomainDeps({ config, db, queue: backend });
+    const producer = deps.jobs;
     const runner = startJobRunner({
       backend,
-      processors: ecoeyeProcessors({ config, db, producer }, { client: { backoffMs: 250 } }),
+      catalog: jobCatalog,
+      processors: ecoeyeProcessors(deps, { client: { backoffMs: 250 } }),
       concurrency: config.WORKER_CONCURRENCY,
     });
     try {

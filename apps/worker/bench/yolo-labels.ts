@@ -12,7 +12,8 @@ import {
   quoteIdentifier,
   withAdminClient,
 } from '@groundtruth/db/testing';
-import { exportYoloDataset } from '@groundtruth/jobs';
+import { exportYoloDataset } from '@groundtruth/domain';
+import { mediaTools } from '@groundtruth/media';
 import type { BenchFigures } from './main';
 
 const ANNOTATIONS = 100_000;
@@ -52,7 +53,7 @@ export async function yoloLabelExportBench(): Promise<BenchFigures> {
       );
       const started = performance.now();
       const result = await exportYoloDataset(
-        { config, db },
+        { config, db, media: mediaTools(config) },
         { config_id: rows[0]!.id, extract_frames: false, output_name: 'bench' },
       );
       const wallMs = performance.now() - started;

@@ -1,9 +1,9 @@
 import { pino } from 'pino';
 import { loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
-import { applyEcoeyeSchedule, createJobProducer, startJobRunner } from '@groundtruth/jobs';
+import { applyEcoeyeSchedule, createDomainDeps, jobCatalog, jobProcessors } from '@groundtruth/domain';
+import { startJobRunner } from '@groundtruth/jobs';
 import { createQueueBackend } from '@groundtruth/queue';
-import { allProcessors } from './processors';
 
 const config = loadConfig();
 const logger = pino({ level: config.LOG_LEVEL, name: 'worker' });
@@ -13,10 +13,12 @@ const queue = createQueueBackend({
   databaseUrl: config.DATABASE_URL,
   prefix: config.QUEUE_PREFIX,
 });
-const producer = createJobProducer(queue);
+const deps = createDomainDeps({ config, db, queue });
+const producer = deps.jobs;
 const runner = startJobRunner({
   backend: queue,
-  processors: allProcessors({ config, db, producer }),
+  catalog: jobCatalog,
+  processors: jobProcessors(deps),
   concurrency: config.WORKER_CONCURRENCY,
   shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
   workerOptions: {

@@ -10,6 +10,7 @@ import {
   uniqueRedisPrefix,
   type TestDatabase,
 } from '@groundtruth/db/testing';
+import { jobCatalog, type JobCatalog } from '@groundtruth/domain';
 import { createJobProducer, type JobProducer } from '@groundtruth/jobs';
 import { makeTestVideo } from '@groundtruth/media/testing';
 import { createQueueBackend, type QueueBackend } from '@groundtruth/queue';
@@ -55,7 +56,7 @@ async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000)
 describe('the worker process', () => {
   let testDb: TestDatabase;
   let backend: QueueBackend;
-  let producer: JobProducer;
+  let producer: JobProducer<JobCatalog>;
   let dir: string;
   let env: Record<string, string>;
   const children: ChildProcess[] = [];
@@ -79,7 +80,7 @@ describe('the worker process', () => {
       LOG_LEVEL: 'info',
     };
     backend = createQueueBackend({ redisUrl: testRedisUrl(), prefix });
-    producer = createJobProducer(backend);
+    producer = createJobProducer(backend, jobCatalog);
   });
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { parsePersonNameValue, personNameForms, personNameTagValue } from '../src/people';
+import { parsePersonNameValue, personNameForms, personNameTagValue } from '../src/people/queries';
 
 function pythonAvailable(): boolean {
   try {

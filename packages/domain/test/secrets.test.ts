@@ -1,4 +1,4 @@
-import { decryptSecret, encryptSecret, SecretDecryptionError } from '../src/secrets';
+import { decryptSecret, encryptSecret, SecretDecryptionError } from '../src/settings/secrets';
 import { hasPythonCryptography, pythonFernetDecrypt } from '../src/testing/python-fernet';
 
 const SECRET = 'default-secret-change-me';

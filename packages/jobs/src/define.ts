@@ -3,7 +3,7 @@ import type { z } from 'zod';
 
 /**
  * One background job: its queue, name, zod contracts for data and result, and BullMQ options. Definitions live
- * in one file per area (./training.ts, ./ecoeye.ts, …) and are listed in `jobRegistry` (./registry.ts).
+ * in the feature that owns them and are listed in the application's catalog (see ./catalog.ts).
  */
 export interface JobDefinition<D extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   queue: string;

@@ -1,6 +1,13 @@
-import type { JobsOptions, Queue } from 'bullmq';
+import type { JobsOptions, JobState, Queue } from 'bullmq';
 import type { QueueBackend } from '@groundtruth/queue';
-import { jobRegistry, type JobData, type JobKey, type JobResult } from './registry';
+import {
+  catalogQueueNames,
+  type JobCatalog,
+  type JobData,
+  type JobInput,
+  type JobKey,
+  type JobResult,
+} from './catalog';
 import type { JobDefinition } from './define';
 
 export interface EnqueueResult {
@@ -10,26 +17,53 @@ export interface EnqueueResult {
   created: boolean;
 }
 
+/** A queued or running job as inspection returns it. */
+export interface QueuedJob<D> {
+  id: string;
+  data: D;
+}
+
+export type JobLifecycleState = JobState | 'unknown';
+
 /**
- * The producer side of the registry (the API and jobs that start other jobs use it). `enqueue` validates the data
- * with the job's zod contract (a ZodError for bad data) and adds it with the definition's options.
+ * The producer side of a catalog (the API, services and jobs that start other jobs use it). `enqueue` validates the
+ * data with the job's zod contract (a ZodError for bad data) and adds it with the definition's options.
  */
-export interface JobProducer {
-  enqueue<K extends JobKey>(key: K, data: JobData<K>, options?: JobsOptions): Promise<EnqueueResult>;
+export interface JobProducer<C extends JobCatalog> {
+  readonly catalog: C;
+  enqueue<K extends JobKey<C>>(key: K, data: JobData<C, K>, options?: JobsOptions): Promise<EnqueueResult>;
   /**
    * Enqueue and wait for the result (routes whose legacy contract answers with the job's outcome). Throws the
    * job's failure reason, or a timeout error when no worker finished it in time.
    */
-  run<K extends JobKey>(key: K, data: JobData<K>, options?: { timeoutMs?: number }): Promise<JobResult<K>>;
-  /** The BullMQ queue of that name (created once, shared): counts, Bull Board, inspection. */
+  run<K extends JobKey<C>>(
+    key: K,
+    data: JobData<C, K>,
+    options?: { timeoutMs?: number },
+  ): Promise<JobResult<C, K>>;
+  /** The state of a job of this kind by id ('unknown' when BullMQ no longer knows it). */
+  state<K extends JobKey<C>>(key: K, id: string): Promise<JobLifecycleState>;
+  /** Forgets a finished job of this kind, so its deterministic id can be queued again. */
+  remove<K extends JobKey<C>>(key: K, id: string): Promise<void>;
+  /** Jobs of this kind in the given states, oldest first (at most `limit`). */
+  list<K extends JobKey<C>>(key: K, states: JobState[], limit?: number): Promise<QueuedJob<JobInput<C, K>>[]>;
+  /** Job counts of the queue this kind runs on. */
+  counts<K extends JobKey<C>>(
+    key: K,
+  ): Promise<Record<'waiting' | 'active' | 'delayed' | 'completed' | 'failed', number>>;
+  /** Runs this job every `everyMs` under a named scheduler (created or updated), with `data` (validated). */
+  schedule<K extends JobKey<C>>(
+    key: K,
+    schedulerId: string,
+    everyMs: number,
+    data: JobData<C, K>,
+  ): Promise<void>;
+  unschedule<K extends JobKey<C>>(key: K, schedulerId: string): Promise<void>;
+  /** The BullMQ queue of that name (created once, shared): Bull Board, tests. */
   queue(name: string): Queue;
-  /** Every queue named in the registry. */
+  /** Every queue the catalog's jobs run on. */
   queues(): Queue[];
   close(): Promise<void>;
-}
-
-export function registryQueueNames(registry: Record<string, JobDefinition> = jobRegistry): string[] {
-  return [...new Set(Object.values(registry).map((d) => d.queue))].sort();
 }
 
 /** BullMQ rejects ':' in custom ids (it is its key separator) and all-digit ids (they clash with its counter). */
@@ -40,11 +74,9 @@ export function assertValidJobId(id: string): string {
   return id;
 }
 
-/** `registry` is for tests of the mechanics; the app always uses `jobRegistry`. */
-export function createJobProducer(
-  backend: QueueBackend,
-  registry: Record<string, JobDefinition> = jobRegistry,
-): JobProducer {
+const RUN_TIMEOUT_MS = 10 * 60_000;
+
+export function createJobProducer<C extends JobCatalog>(backend: QueueBackend, catalog: C): JobProducer<C> {
   const queues = new Map<string, Queue>();
   const queueFor = (name: string): Queue => {
     let queue = queues.get(name);
@@ -55,10 +87,17 @@ export function createJobProducer(
     }
     return queue;
   };
-  return {
+  const definitionOf = (key: string): JobDefinition => {
+    const definition = catalog[key];
+    if (!definition) throw new Error(`Unknown job "${key}"`);
+    return definition;
+  };
+  const queueOf = (key: string) => queueFor(definitionOf(key).queue);
+
+  const producer: JobProducer<C> = {
+    catalog,
     async enqueue(key, data, options) {
-      const definition = registry[key];
-      if (!definition) throw new Error(`Unknown job "${String(key)}"`);
+      const definition = definitionOf(key);
       const parsed: unknown = definition.data.parse(data);
       const queue = queueFor(definition.queue);
       const jobId = options?.jobId ?? (definition.jobId ? definition.jobId(parsed) : undefined);
@@ -71,16 +110,16 @@ export function createJobProducer(
       return { id: String(job.id), created: true };
     },
     async run(key, data, runOptions) {
-      const { id } = await this.enqueue(key, data);
-      const queue = queueFor(registry[key]!.queue);
-      const deadline = Date.now() + (runOptions?.timeoutMs ?? 10 * 60_000);
+      const { id } = await producer.enqueue(key, data);
+      const queue = queueOf(key);
+      const deadline = Date.now() + (runOptions?.timeoutMs ?? RUN_TIMEOUT_MS);
       for (let wait = 20; ; wait = Math.min(wait * 2, 250)) {
         const state = await queue.getJobState(id);
         if (state === 'completed' || state === 'failed') {
           // Read the job after its state: a job object fetched earlier can predate its result.
           const job = await queue.getJob(id);
           if (!job) throw new Error(`Job ${id} disappeared`);
-          if (state === 'completed') return job.returnvalue as never;
+          if (state === 'completed') return job.returnvalue as JobResult<C, typeof key>;
           throw new Error(job.failedReason || 'Job failed');
         }
         if (state === 'unknown') throw new Error(`Job ${id} disappeared`);
@@ -89,11 +128,46 @@ export function createJobProducer(
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     },
+    async state(key, id) {
+      return queueOf(key).getJobState(id);
+    },
+    async remove(key, id) {
+      await queueOf(key).remove(id);
+    },
+    async list(key, states, limit = 1000) {
+      const { name } = definitionOf(key);
+      const jobs = await queueOf(key).getJobs(states, 0, limit - 1, true);
+      return jobs
+        .filter((job) => job.name === name)
+        .map((job) => ({ id: String(job.id), data: job.data as JobInput<C, typeof key> }));
+    },
+    async counts(key) {
+      const counts = await queueOf(key).getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+      return {
+        waiting: counts.waiting ?? 0,
+        active: counts.active ?? 0,
+        delayed: counts.delayed ?? 0,
+        completed: counts.completed ?? 0,
+        failed: counts.failed ?? 0,
+      };
+    },
+    async schedule(key, schedulerId, everyMs, data) {
+      const definition = definitionOf(key);
+      await queueOf(key).upsertJobScheduler(
+        schedulerId,
+        { every: everyMs },
+        { name: definition.name, data: definition.data.parse(data), opts: { ...definition.options } },
+      );
+    },
+    async unschedule(key, schedulerId) {
+      await queueOf(key).removeJobScheduler(schedulerId);
+    },
     queue: queueFor,
-    queues: () => registryQueueNames(registry).map(queueFor),
+    queues: () => catalogQueueNames(catalog).map(queueFor),
     async close() {
       await Promise.allSettled([...queues.values()].map((queue) => queue.close()));
       queues.clear();
     },
   };
+  return producer;
 }

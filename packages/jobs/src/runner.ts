@@ -1,18 +1,8 @@
 import { UnrecoverableError, WaitingError, type Job, type Worker, type WorkerOptions } from 'bullmq';
-import { ZodError, type z } from 'zod';
+import { ZodError } from 'zod';
 import type { QueueBackend } from '@groundtruth/queue';
+import type { JobCatalog, JobProcessors } from './catalog';
 import type { JobContext, JobDefinition } from './define';
-
-export { PermanentJobError, type JobContext } from './define';
-import { jobRegistry, type JobKey, type JobRegistry, type JobResult } from './registry';
-
-export type JobProcessor<K extends JobKey> = (
-  data: z.output<JobRegistry[K]['data']>,
-  context: JobContext,
-) => Promise<JobResult<K>>;
-
-/** Processors by registry key; the worker passes every one it has (each area exports a factory of some). */
-export type JobProcessors = { [K in JobKey]?: JobProcessor<K> };
 
 export interface RunnerLogger {
   info(object: object, message?: string): void;
@@ -20,9 +10,11 @@ export interface RunnerLogger {
   error(object: object, message?: string): void;
 }
 
-export interface JobRunnerOptions {
+export interface JobRunnerOptions<C extends JobCatalog> {
   backend: QueueBackend;
-  processors: JobProcessors;
+  catalog: C;
+  /** Processors by catalog key; a worker runs the queues of the jobs it has processors for. */
+  processors: JobProcessors<C>;
   /** Jobs each queue's worker runs at once (WORKER_CONCURRENCY). */
   concurrency?: number;
   logger?: RunnerLogger;
@@ -30,8 +22,6 @@ export interface JobRunnerOptions {
   shutdownGraceMs?: number;
   /** Extra BullMQ worker options (lockDuration, stalledInterval, …), mostly for tests. */
   workerOptions?: Partial<WorkerOptions>;
-  /** For tests of the mechanics; the app always uses `jobRegistry`. */
-  registry?: Record<string, JobDefinition>;
 }
 
 export interface JobRunner {
@@ -47,9 +37,9 @@ function describeZodError(error: ZodError): string {
 }
 
 /** Starts one BullMQ worker per queue that has processors; each job's data and result pass its zod contract. */
-export function startJobRunner(options: JobRunnerOptions): JobRunner {
+export function startJobRunner<C extends JobCatalog>(options: JobRunnerOptions<C>): JobRunner {
   const logger = options.logger ?? silentLogger;
-  const definitions: Record<string, JobDefinition> = options.registry ?? jobRegistry;
+  const definitions: JobCatalog = options.catalog;
   const byQueue = new Map<string, Map<string, { key: string; definition: JobDefinition }>>();
   for (const key of Object.keys(options.processors)) {
     const definition = definitions[key];

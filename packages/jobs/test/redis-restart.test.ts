@@ -102,10 +102,10 @@ describe('a Redis restart during a run', () => {
         );
         return { key: data.key };
       },
-    } as JobProcessors;
+    } as JobProcessors<typeof registry>;
     const runner = startJobRunner({
       backend,
-      registry,
+      catalog: registry,
       processors,
       concurrency: 4,
       shutdownGraceMs: 2_000,

@@ -45,16 +45,16 @@ async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000)
 function suite(name: string, makeBackend: () => Promise<QueueBackend>, cleanup: () => Promise<void>) {
   describe(name, () => {
     let backend: QueueBackend;
-    let producer: JobProducer;
+    let producer: JobProducer<typeof testRegistry>;
     let runner: JobRunner | undefined;
     let processor: Processor;
     const start = (graceMs = 5_000) => {
       runner = startJobRunner({
         backend,
-        registry: testRegistry,
+        catalog: testRegistry,
         processors: {
-          'test.echo': (data: never, context: JobContext) => processor(data, context),
-        } as JobProcessors,
+          'test.echo': (data: unknown, context: JobContext) => processor(data as never, context),
+        } as JobProcessors<typeof testRegistry>,
         concurrency: 2,
         shutdownGraceMs: graceMs,
       });

@@ -13,8 +13,8 @@ import {
   testEcoeyeConnection,
   EcoeyeNotConfiguredError,
   ingestDirs,
+  applyEcoeyeSchedule,
 } from '@groundtruth/domain';
-import { applyEcoeyeSchedule } from '@groundtruth/jobs';
 import type { AppContext } from '../context';
 import { badRequest } from '../errors';
 import { ApiRouter, validate } from '../route';

@@ -12,6 +12,7 @@ import {
   findVideoByUrl,
   moveToUniqueName,
   normalizeVideoUrl,
+  INGEST_QUEUE,
   ingestDirs,
   registerVideo,
   secureFilename,
@@ -20,7 +21,6 @@ import {
   videoExtension,
   ytDlpAvailable,
 } from '@groundtruth/domain';
-import { INGEST_QUEUE } from '@groundtruth/jobs';
 import type { AppContext } from '../context';
 import { badRequest, HttpError } from '../errors';
 import { ApiRouter } from '../route';

@@ -10,8 +10,8 @@ import {
   getTrainingJob,
   getYoloConfig,
   listTrainingJobs,
+  trainingQueueStatus,
 } from '@groundtruth/domain';
-import { trainingQueueStatus } from '@groundtruth/jobs';
 import type { AppContext } from '../context';
 import { badRequest, notFound } from '../errors';
 import { ApiRouter } from '../route';
