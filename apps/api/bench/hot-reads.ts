@@ -22,13 +22,7 @@ import { createDatabase, databaseOptionsFromConfig, type Database } from '@groun
 import { applyMigrations } from '@groundtruth/db/migrations';
 import { benchAdminUrl, databaseUrl, dropDatabase, ensureDatabase } from '@groundtruth/db/testing';
 import { createQueueBackend } from '@groundtruth/queue';
-import {
-  createDomainDeps,
-  getAnnotationTags,
-  getVideo,
-  listKeyframes,
-  listVideos,
-} from '@groundtruth/domain';
+import { getAnnotationTags, getVideo, listKeyframes, listVideos } from '@groundtruth/domain';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -183,13 +177,14 @@ async function serve(kind: ServerKind, url: string): Promise<void> {
       databaseUrl: config.DATABASE_URL,
       prefix: `bench-${randomBytes(4).toString('hex')}`,
     });
-    const { jobs } = createDomainDeps({ config, db, queue });
+    const { createAppContext } = await import('../src/context');
+    const context = createAppContext({ config, db, queue });
     closeQueue = async () => {
-      await jobs.close();
+      await context.jobs.close();
       await queue.close();
     };
     const { createApp, createLogger } = await import('../src/app');
-    server = http.createServer(createApp({ config, db, queue, jobs }, createLogger(config)));
+    server = http.createServer(createApp(context, createLogger(config)));
   } else {
     server = bareServer(db);
   }

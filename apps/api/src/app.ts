@@ -23,7 +23,7 @@ import { vibrationTagRoutes } from './routes/vibration-tags';
 import { trainingRoutes } from './routes/training';
 import { vibrationExportRoutes } from './routes/vibration-export';
 import { yoloRoutes } from './routes/yolo';
-import type { ApiRouter } from './route';
+import { CHECK_RESPONSES, type ApiRouter } from './route';
 
 /**
  * The API's logger, as main.ts and the benchmark build it: JSON lines on stdout, buffered and written asynchronously,
@@ -100,6 +100,7 @@ export function createApp(context: AppContext, logger: Logger): express.Express 
   // No ETag on JSON answers (the legacy API sent none, and hashing every keyframe list costs the hot reads), while
   // files keep theirs: Express passes this setting to res.sendFile only as on/off, so it stays "on" as a function.
   app.set('etag', () => undefined);
+  app.set(CHECK_RESPONSES, context.config.NODE_ENV !== 'production');
   app.use(requestLogger(app, logger, context.config.NODE_ENV === 'production'));
   app.use(express.json({ limit: '10mb' }));
   app.use(requireWriteToken(context.config.API_WRITE_TOKEN));

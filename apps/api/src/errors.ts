@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
+import { DomainError } from '@groundtruth/domain';
 
 /** An error whose message is safe to show the client, with its HTTP status. */
 export class HttpError extends Error {
@@ -39,9 +40,22 @@ function prismaStatus(error: unknown): HttpError | undefined {
   return undefined;
 }
 
+/** The one mapping of the domain's error taxonomy to HTTP. */
+const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
+  'invalid-input': 400,
+  // The legacy app answered "credentials not configured" with 400.
+  'not-configured': 400,
+  'not-found': 404,
+  conflict: 409,
+  'tool-missing': 503,
+  unavailable: 503,
+};
+
 /** The legacy envelope for every error: `{ success: false, error }`, JSON, never HTML. */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
+  if (error instanceof DomainError)
+    return new HttpError(DOMAIN_STATUS[error.kind], error.message, error.details);
   if (error instanceof ZodError) return badRequest(describeZodError(error));
   const status = (error as { status?: unknown; type?: unknown }).status;
   // body-parser errors: malformed JSON (400), too large (413), unsupported charset (415)

@@ -1,8 +1,8 @@
 import { loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
-import { createDomainDeps } from '@groundtruth/domain';
 import { createQueueBackend } from '@groundtruth/queue';
 import { createApp, createLogger } from './app';
+import { createAppContext } from './context';
 
 const config = loadConfig();
 const logger = createLogger(config);
@@ -12,9 +12,10 @@ const queue = createQueueBackend({
   databaseUrl: config.DATABASE_URL,
   prefix: config.QUEUE_PREFIX,
 });
-const { jobs } = createDomainDeps({ config, db, queue });
+const context = createAppContext({ config, db, queue });
+const { jobs } = context;
 
-const server = createApp({ config, db, queue, jobs }, logger).listen(config.API_PORT, config.API_HOST, () => {
+const server = createApp(context, logger).listen(config.API_PORT, config.API_HOST, () => {
   logger.info(
     `API listening on http://${config.API_HOST === '0.0.0.0' ? 'localhost' : config.API_HOST}:${config.API_PORT}`,
   );

@@ -38,6 +38,21 @@ export function validate<T extends z.ZodType>(schema: T, value: unknown, where: 
 }
 
 /**
+ * App setting: when on (everywhere but production), every answer is parsed through its route's declared response
+ * schema, so the OpenAPI document cannot drift from the answers unnoticed.
+ */
+export const CHECK_RESPONSES = 'check responses';
+
+function checkResponse(spec: RouteSpec, result: unknown): void {
+  const checked = spec.response!.safeParse(result);
+  if (!checked.success) {
+    throw new Error(
+      `${spec.method.toUpperCase()} ${spec.path} answered outside its response schema: ${describeZodError(checked.error)}`,
+    );
+  }
+}
+
+/**
  * Routes are declared once: the zod schemas validate the request (400 naming the field) and feed the OpenAPI
  * document. A handler returns the JSON body (sent with 200) or takes over `res` itself and returns undefined.
  */
@@ -62,7 +77,9 @@ export class ApiRouter {
         res,
       } as RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>>;
       const result = await handler(input);
-      if (result !== undefined && !res.headersSent) res.json(result);
+      if (result === undefined || res.headersSent) return;
+      if (spec.response && req.app.get(CHECK_RESPONSES)) checkResponse(spec, result);
+      res.json(result);
     });
     return this;
   }

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { loadConfig, type Config } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
-import { createDomainDeps, type DomainDeps } from '@groundtruth/domain';
+import type { DomainDeps } from '@groundtruth/domain';
 import { createQueueBackend } from '@groundtruth/queue';
 import {
   createTestDatabase,
@@ -11,7 +11,7 @@ import {
 } from '@groundtruth/db/testing';
 import type express from 'express';
 import { createApp } from '../src/app';
-import type { AppContext } from '../src/context';
+import { createAppContext, type AppContext } from '../src/context';
 
 export interface TestApp {
   app: express.Express;
@@ -39,14 +39,13 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     databaseUrl: config.DATABASE_URL,
     prefix: config.QUEUE_PREFIX,
   });
-  const deps = createDomainDeps({ config, db, queue });
-  const { jobs } = deps;
-  const context: AppContext = { config, db, queue, jobs };
+  const context = createAppContext({ config, db, queue });
+  const { jobs } = context;
   const app = createApp(context, pino({ level: 'silent' }));
   return {
     app,
     context,
-    deps,
+    deps: context,
     testDb,
     close: async () => {
       await jobs.close();

@@ -4,6 +4,7 @@ import request from 'supertest';
 import type { Database } from '@groundtruth/db';
 import { createApp } from '../src/app';
 import type { AppContext } from '../src/context';
+import { createServices } from '@groundtruth/domain';
 import { startTestApp, type TestApp } from './harness';
 
 describe('request log', () => {
@@ -14,7 +15,9 @@ describe('request log', () => {
   afterAll(() => t.close());
 
   /** The app with an info-level logger whose JSON lines are collected. */
-  function loggedApp(nodeEnv: 'production' | 'development', context: Partial<AppContext> = {}) {
+  function loggedApp(nodeEnv: 'production' | 'development', db?: Database) {
+    // a different database reaches the routes through services built on it
+    const context: Partial<AppContext> = db ? { db, services: createServices({ ...t.context, db }) } : {};
     const lines: Record<string, unknown>[] = [];
     const stream = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -72,7 +75,7 @@ describe('request log', () => {
       ...t.context.db,
       pool: { query: () => Promise.reject(new Error('connection lost')) },
     } as unknown as Database;
-    const { app, logged } = loggedApp('production', { db: failing });
+    const { app, logged } = loggedApp('production', failing);
     const res = await request(app).get('/api/videos').expect(500);
     expect(res.body).toEqual({ success: false, error: 'Internal server error' });
     const [failure, line] = await logged();

@@ -1,7 +1,13 @@
 import { pino } from 'pino';
 import { loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
-import { applyEcoeyeSchedule, createDomainDeps, jobCatalog, jobProcessors } from '@groundtruth/domain';
+import {
+  applyEcoeyeSchedule,
+  createDomainDeps,
+  createServices,
+  jobCatalog,
+  jobProcessors,
+} from '@groundtruth/domain';
 import { startJobRunner } from '@groundtruth/jobs';
 import { createQueueBackend } from '@groundtruth/queue';
 
@@ -18,7 +24,7 @@ const producer = deps.jobs;
 const runner = startJobRunner({
   backend: queue,
   catalog: jobCatalog,
-  processors: jobProcessors(deps),
+  processors: jobProcessors(createServices(deps), deps),
   concurrency: config.WORKER_CONCURRENCY,
   shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
   workerOptions: {

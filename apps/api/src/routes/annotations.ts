@@ -15,11 +15,12 @@ import {
   updateKeyframe,
   updateTimeRangeTag,
   videoExists,
+  idParam,
+  legacyBoolean,
 } from '@groundtruth/domain';
 import type { AppContext } from '../context';
 import { notFound } from '../errors';
 import { ApiRouter } from '../route';
-import { idParam, legacyBoolean } from './videos';
 
 const finiteNumber = z.number().refine(Number.isFinite, 'expected a finite number');
 const videoIdParams = z.object({ videoId: idParam });

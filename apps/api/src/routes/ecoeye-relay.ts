@@ -5,11 +5,12 @@ import {
   ingestDirs,
   relayRequest,
   RelayError,
+  idParam,
+  legacyBoolean,
 } from '@groundtruth/domain';
 import type { AppContext } from '../context';
 import { badRequest, HttpError } from '../errors';
 import { ApiRouter } from '../route';
-import { idParam, legacyBoolean } from './videos';
 
 const FORWARDED_EVENT_FILTERS = [
   'status',

@@ -6,11 +6,11 @@ import {
   recentTagValues,
   unassignPersonName,
   UnknownDetectionsError,
+  queryInt,
 } from '@groundtruth/domain';
 import type { AppContext } from '../context';
 import { notFound } from '../errors';
 import { ApiRouter } from '../route';
-import { queryInt } from './videos';
 
 const MAX_INT4 = 2_147_483_647;
 

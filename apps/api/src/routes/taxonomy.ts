@@ -11,11 +11,12 @@ import {
   tagSchema,
   TAXONOMY_GROUP_COUNT,
   updateTagSuggestion,
+  idParam,
+  legacyBoolean,
 } from '@groundtruth/domain';
 import type { AppContext } from '../context';
 import { badRequest, notFound } from '../errors';
 import { ApiRouter } from '../route';
-import { idParam, legacyBoolean } from './videos';
 
 /** Tag suggestions, tag groups, the annotation-form schema and the taxonomy seed (api.md §3.6–3.7). */
 

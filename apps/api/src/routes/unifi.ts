@@ -1,9 +1,14 @@
 import { z } from 'zod';
-import { getUnifiConfig, getUnifiSettings, saveUnifiConfig, testUnifiConnection } from '@groundtruth/domain';
+import {
+  getUnifiConfig,
+  getUnifiSettings,
+  saveUnifiConfig,
+  testUnifiConnection,
+  legacyBoolean,
+} from '@groundtruth/domain';
 import type { AppContext } from '../context';
 import { badRequest } from '../errors';
 import { ApiRouter } from '../route';
-import { legacyBoolean } from './videos';
 
 /** UniFi Protect settings and connection test (api.md §4.6); credentials are stored encrypted (§4.7). */
 export function unifiRoutes({ config, db }: AppContext): ApiRouter {

@@ -1,9 +1,8 @@
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { Config } from '@groundtruth/config';
 import type { Database } from '@groundtruth/db';
-import { externalTool, mediaTools, toolStatus, type ToolStatus } from '@groundtruth/media';
 import { fileInside } from '../shared/files';
+import type { BehaviorRow, ListVideosOptions, NewBehavior, VideoListItem, VideoWithTags } from './schemas';
 import { containsPattern, preparedStatement, sqlTimestamp } from '../shared/sql';
 
 /** `videos` columns in table order, as the legacy app returned them (route 2, Video in api.md §2.1). */
@@ -13,41 +12,6 @@ const VIDEO_COLUMNS = `v.id, v.filename, v.original_url, v.title, v.duration, v.
 /** Distinct legacy tag names of the video, joined by ", " (null when none); §9 #2 fixed the duplicates. */
 const VIDEO_TAG_NAMES = `(SELECT string_agg(t.name, ', ' ORDER BY t.name) FROM video_tags vt
   JOIN tags t ON t.id = vt.tag_id WHERE vt.video_id = v.id)`;
-
-export type VideoRow = {
-  id: number;
-  filename: string;
-  original_url: string | null;
-  title: string | null;
-  duration: number | null;
-  width: number | null;
-  height: number | null;
-  file_size: number | null;
-  thumbnail_path: string | null;
-  upload_date: string | null;
-  notes: string | null;
-};
-
-export type VideoWithTags = VideoRow & { tags: string | null };
-
-export type VideoListItem = VideoWithTags & {
-  annotation_count: number;
-  is_ecoeye_import: boolean;
-  has_video_file: boolean;
-  ecoeye_event_id?: string;
-  ecoeye_camera?: string;
-};
-
-export type BehaviorRow = {
-  id: number;
-  video_id: number | null;
-  behavior_type: string;
-  start_time: number | null;
-  end_time: number | null;
-  confidence: number | null;
-  notes: string | null;
-  annotated_date: string | null;
-};
 
 const ECOEYE_PREFIX = 'ecoeye://';
 const NO_VIDEO_PREFIX = '[No Video] ';
@@ -89,13 +53,6 @@ const VIDEO_PAGE = `SELECT ${VIDEO_COLUMNS}, ${VIDEO_TAG_NAMES} AS tags, ${KEYFR
     ORDER BY upload_date DESC NULLS LAST, id DESC LIMIT $1::bigint OFFSET $2::bigint
   ) v
   ORDER BY v.upload_date DESC NULLS LAST, v.id DESC`;
-
-export interface ListVideosOptions {
-  search?: string;
-  /** negative or null: no limit (SQLite's `LIMIT -1`) */
-  limit?: number | null;
-  offset?: number;
-}
 
 /**
  * Route 1. Without a search term: newest first, paginated. With one: every video whose title, filename, notes, legacy
@@ -198,14 +155,6 @@ export async function deleteVideo(
   return true;
 }
 
-export interface NewBehavior {
-  behavior_type: string;
-  start_time?: number | null;
-  end_time?: number | null;
-  confidence?: number | null;
-  notes?: string | null;
-}
-
 /** Route 11. */
 export async function createBehavior(db: Database, videoId: number, input: NewBehavior): Promise<number> {
   const row = await db.prisma.behavior.create({
@@ -220,23 +169,4 @@ export async function createBehavior(db: Database, videoId: number, input: NewBe
     select: { id: true },
   });
   return row.id;
-}
-
-/** Route 36: the external tools the ingest needs, with the path and version each resolved to. */
-export async function systemToolStatus(
-  config: Pick<Config, 'YT_DLP_PATH' | 'FFMPEG_PATH' | 'FFPROBE_PATH'>,
-): Promise<{
-  yt_dlp_installed: boolean;
-  ffmpeg_installed: boolean;
-  tools: Record<'yt_dlp' | 'ffmpeg' | 'ffprobe', ToolStatus>;
-}> {
-  const [ytDlp, media] = await Promise.all([
-    toolStatus(externalTool('yt-dlp', config.YT_DLP_PATH), '--version'),
-    mediaTools(config).status(),
-  ]);
-  return {
-    yt_dlp_installed: ytDlp.available,
-    ffmpeg_installed: media.ffmpeg.available && media.ffprobe.available,
-    tools: { yt_dlp: ytDlp, ffmpeg: media.ffmpeg, ffprobe: media.ffprobe },
-  };
 }

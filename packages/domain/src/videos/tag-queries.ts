@@ -1,15 +1,8 @@
 import type { Database } from '@groundtruth/db';
 import { sqlTimestamp } from '../shared/sql';
+import type { TagRow } from './schemas';
 
 /** Legacy video tags (`tags` + `video_tags`), routes 8–10. */
-
-export type TagRow = {
-  id: number;
-  name: string;
-  category: string | null;
-  created_date: string | null;
-  video_count: number;
-};
 
 /** Route 8: get-or-create the tag by name, then link it. False when the link already existed. */
 export async function addVideoTag(db: Database, videoId: number, name: string): Promise<boolean> {

@@ -1,0 +1,11 @@
+import type { DomainDeps } from './shared/deps';
+import { VideoService } from './videos/service';
+
+/** Every feature's service over one set of dependencies: what apps/api routes and apps/worker call. */
+export function createServices(deps: DomainDeps) {
+  return {
+    videos: new VideoService(deps),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
