@@ -19,6 +19,7 @@ function preset(rootDir, { databases = false, ...overrides } = {}) {
     transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?@prisma[+/]schema-engine-wasm)'],
     moduleFileExtensions: ['ts', 'js', 'mjs', 'json', 'node'],
     testTimeout: 30_000,
+    reporters: ['default', require.resolve('./skipped-tests-reporter')],
     ...(databases
       ? {
           // resolved from the package's own dependencies (@groundtruth/db)

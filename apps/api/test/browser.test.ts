@@ -1,67 +1,54 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { sharedPath } from '@groundtruth/db/testing';
 import {
   generateFakeEvents,
   startFakeEcoeye,
   type FakeEcoeye,
 } from '@groundtruth/domain/testing/fake-ecoeye';
-import { hasFfmpeg } from '@groundtruth/domain/testing/tools';
+import { makeTestVideo } from '@groundtruth/media/testing';
 import { migrate } from '@groundtruth/migrate';
 import { PAGES } from '../src/routes/pages';
+import { launchChromium } from './chromium';
 import { writeLegacyUi } from './fixtures/legacy-ui';
 import { startTestApp, type TestApp } from './harness';
 
 /**
  * End to end (issue 4): the legacy fixture archive migrated with the migrator, the UI pages served from WEB_DIR,
- * driven by a real headless Chromium (Debian's, through playwright-core; no Playwright browser download).
+ * driven by a real headless Chromium (the npm-shipped build or CHROMIUM_PATH, through playwright-core).
  */
-const CHROMIUM = '/usr/bin/chromium';
 const FIXTURE = sharedPath('fixtures/legacy/video_archive.db');
 // 6 s, 160×120, VP8 WebM with cues, a keyframe every second (58 KB), made once with
 // `ffmpeg -f lavfi -i testsrc=duration=6:size=160x120:rate=15 -c:v libvpx -b:v 150k -g 15 -an seekable-6s-vp8.webm`.
 // Chromium buffers it whole on load, so seeking in it never needs another request.
 const SMALL_VIDEO = path.join(__dirname, 'fixtures', 'seekable-6s-vp8.webm');
-const SMALL_VIDEO_SECONDS = 6;
-const LONG_VIDEO_SECONDS = 40;
+const LONG_VIDEO = { seconds: 40, width: 320, height: 240 };
 const PLAYED_VIDEO_ID = 2; // has keyframe annotations with scenario tags
 const PLAYED_FILE = 'loQaAY3HwTA'; // in its filename
 const LEGACY_PATH_VIDEO_ID = 3; // its filename is an absolute path on the legacy server
 
-const chromiumMissing = !existsSync(CHROMIUM);
-const skip = chromiumMissing && !process.env.CI;
-const missingMessage = `${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`;
-if (skip) console.warn(`browser.test: skipped, ${missingMessage}`);
-
-const ffmpegMissing = !hasFfmpeg();
-const skipMidFileRange = ffmpegMissing && !process.env.CI;
-const ffmpegMissingMessage = 'ffmpeg is missing (apt-get install ffmpeg; .ci/run installs it)';
-if (!skip && skipMidFileRange) {
-  console.warn(
-    `browser.test: ${ffmpegMissingMessage}: the annotate page plays the committed 6 s video, which Chromium ` +
-      'buffers whole, so the check that a seek fetches a mid-file HTTP Range (206) is skipped',
-  );
-}
-
 /**
  * 40 s of noise over testsrc2, 320×240 VP8 at a constant 1.5 Mbit/s (7 MB, encoded in 1–3 s), a keyframe every
- * second, cues at the front; WebM whatever the name's extension. Chromium reads only ~3 MB ahead of playback, so a
- * seek near the end must fetch that part of the file with a new Range request.
+ * second, cues at the front (space reserved for them: this ffmpeg predates `-cues_to_front`); WebM whatever the
+ * name's extension. Chromium reads only ~3 MB ahead of playback, so a seek near the end must fetch that part of
+ * the file with a new Range request.
  */
-async function writeLongVideo(file: string): Promise<void> {
-  const options =
-    `-v error -f lavfi -i testsrc2=duration=${LONG_VIDEO_SECONDS}:size=320x240:rate=15 -vf noise=alls=60:allf=t ` +
-    '-an -c:v libvpx -deadline realtime -cpu-used 16 -b:v 1500k -minrate 1500k -maxrate 1500k -g 15 ' +
-    '-cues_to_front 1 -f webm';
-  await promisify(execFile)('ffmpeg', [...options.split(' '), file], { timeout: 60_000 });
+function writeLongVideo(file: string): void {
+  const output =
+    '-vf noise=alls=60:allf=t -an -c:v libvpx -deadline realtime -cpu-used 16 ' +
+    '-b:v 1500k -minrate 1500k -maxrate 1500k -g 15 -reserve_index_space 4096 -f webm';
+  makeTestVideo(file, {
+    pattern: 'testsrc2',
+    seconds: LONG_VIDEO.seconds,
+    size: `${LONG_VIDEO.width}x${LONG_VIDEO.height}`,
+    rate: 15,
+    output: output.split(' '),
+  });
 }
 
 interface MediaRequest {
@@ -84,6 +71,19 @@ interface PlayerState {
   error: number | null;
 }
 
+/** What the player decoded: the picture's size and the frames shown or dropped so far. */
+interface Playback {
+  width: number;
+  height: number;
+  decodedFrames: number;
+}
+
+const PLAYBACK = `(() => {
+  const player = document.querySelector('#player');
+  return { width: player.videoWidth, height: player.videoHeight,
+    decodedFrames: player.getVideoPlaybackQuality().totalVideoFrames };
+})()`;
+
 /** The player's state as the page sees it (the browser side is plain DOM; this package's types have no DOM). */
 const PLAYER_STATE = `(() => {
   const player = document.querySelector('#player');
@@ -91,7 +91,7 @@ const PLAYER_STATE = `(() => {
     error: player.error && player.error.code };
 })()`;
 
-(skip ? describe.skip : describe)('the legacy UI in a real browser on a migrated archive', () => {
+describe('the legacy UI in a real browser on a migrated archive', () => {
   let root: string;
   let t: TestApp;
   let relay: FakeEcoeye;
@@ -103,8 +103,6 @@ const PLAYER_STATE = `(() => {
   let playedVideo: { seconds: number; bytes: number };
 
   beforeAll(async () => {
-    if (chromiumMissing) throw new Error(missingMessage);
-    if (ffmpegMissing && process.env.CI) throw new Error(ffmpegMissingMessage);
     const legacy = new Database(FIXTURE, { readonly: true });
     legacyVideos = legacy
       .prepare('SELECT id, title, filename FROM videos ORDER BY id')
@@ -119,10 +117,9 @@ const PLAYER_STATE = `(() => {
     const downloadPath = (id: number): string =>
       path.join(downloads, path.basename(legacyVideos.find((row) => row.id === id)!.filename));
     await copyFile(SMALL_VIDEO, downloadPath(LEGACY_PATH_VIDEO_ID));
-    if (ffmpegMissing) await copyFile(SMALL_VIDEO, downloadPath(PLAYED_VIDEO_ID));
-    else await writeLongVideo(downloadPath(PLAYED_VIDEO_ID));
+    writeLongVideo(downloadPath(PLAYED_VIDEO_ID));
     playedVideo = {
-      seconds: ffmpegMissing ? SMALL_VIDEO_SECONDS : LONG_VIDEO_SECONDS,
+      seconds: LONG_VIDEO.seconds,
       bytes: (await stat(downloadPath(PLAYED_VIDEO_ID))).size,
     };
 
@@ -145,7 +142,7 @@ const PLAYER_STATE = `(() => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
@@ -222,17 +219,19 @@ const PLAYER_STATE = `(() => {
   });
 
   /**
-   * Plays the annotate page's video for a moment, pauses it and seeks to `target`. Resolves with the player's
-   * `currentTime` at `seeked` and the requests for the played file that reached the server since the seek began.
+   * Plays the annotate page's video for a moment, pauses it and seeks to `target`. Resolves with what the player
+   * decoded while playing, its `currentTime` at `seeked` and the requests for the played file that reached the
+   * server since the seek began.
    */
   async function playThenSeek(
     page: Page,
     target: number,
-  ): Promise<{ seeked: number; requestsSinceSeek: MediaRequest[] }> {
+  ): Promise<{ playback: Playback; seeked: number; requestsSinceSeek: MediaRequest[] }> {
     await page.waitForFunction(`${PLAYER_STATE}.readyState >= 2`);
     await page.evaluate(`document.querySelector('#player').play()`);
     await page.waitForFunction(`${PLAYER_STATE}.currentTime > 0.5`);
     await page.evaluate(`document.querySelector('#player').pause()`);
+    const playback = await page.evaluate<Playback>(PLAYBACK);
     const before = mediaRequests.length;
     const seeked = await page.evaluate<number>(`new Promise((resolve) => {
       const player = document.querySelector('#player');
@@ -242,7 +241,7 @@ const PLAYER_STATE = `(() => {
     const requestsSinceSeek = mediaRequests
       .slice(before)
       .filter((request) => request.url.includes(PLAYED_FILE));
-    return { seeked, requestsSinceSeek };
+    return { playback, seeked, requestsSinceSeek };
   }
 
   it('plays the video on the annotate page and seeks to a later time (HTTP ranges)', async () => {
@@ -261,7 +260,13 @@ const PLAYER_STATE = `(() => {
     ]);
 
     const target = 4.5;
-    const { seeked } = await playThenSeek(page, target);
+    const { playback, seeked } = await playThenSeek(page, target);
+    expect(playback).toEqual({
+      width: LONG_VIDEO.width,
+      height: LONG_VIDEO.height,
+      decodedFrames: expect.any(Number),
+    });
+    expect(playback.decodedFrames).toBeGreaterThan(0);
     expect(Math.abs(seeked - target)).toBeLessThan(0.25);
     await page.waitForFunction(`${PLAYER_STATE}.readyState >= 2`);
     const state = await page.evaluate<PlayerState>(PLAYER_STATE);
@@ -275,39 +280,37 @@ const PLAYER_STATE = `(() => {
     await page.close();
   });
 
-  (skipMidFileRange ? it.skip : it)(
-    'a seek near the end fetches that part of the file: a mid-file HTTP Range request answered 206',
-    async () => {
-      const { page, problems } = await open(`/annotate?id=${PLAYED_VIDEO_ID}`);
-      const target = playedVideo.seconds - 4;
-      const { seeked, requestsSinceSeek } = await playThenSeek(page, target);
-      expect(Math.abs(seeked - target)).toBeLessThan(0.25);
-      expect(problems).toEqual([]);
+  it('a seek near the end fetches that part of the file: a mid-file HTTP Range request answered 206', async () => {
+    const { page, problems } = await open(`/annotate?id=${PLAYED_VIDEO_ID}`);
+    const target = playedVideo.seconds - 4;
+    const { playback, seeked, requestsSinceSeek } = await playThenSeek(page, target);
+    expect(playback.decodedFrames).toBeGreaterThan(0);
+    expect(Math.abs(seeked - target)).toBeLessThan(0.25);
+    expect(problems).toEqual([]);
 
-      const last = playedVideo.bytes - 1;
-      // constant bitrate: the seek's request starts at most 10 s before the target (70% into the file), far past
-      // the ~3 MB (16 s) Chromium reads ahead of playback
-      const midFileStart = (playedVideo.bytes * (target - 10)) / playedVideo.seconds;
-      const answered = requestsSinceSeek
-        .filter((request) => request.response.headersSent)
-        .map(({ range, response }) => {
-          const [, start = '-1', end = ''] = /^bytes=(\d+)-(\d*)$/.exec(range ?? '') ?? [];
-          const expectedContentRange = `bytes ${start}-${Math.min(Number(end || last), last)}/${playedVideo.bytes}`;
-          return {
-            range,
-            midFile: Number(start) >= midFileStart,
-            status: response.statusCode,
-            contentRange: response.getHeader('content-range'),
-            expectedContentRange,
-          };
-        });
-      expect(answered).toContainEqual(expect.objectContaining({ midFile: true, status: 206 }));
-      for (const answer of answered.filter(({ midFile }) => midFile)) {
-        expect(answer).toEqual({ ...answer, status: 206, contentRange: answer.expectedContentRange });
-      }
-      await page.close();
-    },
-  );
+    const last = playedVideo.bytes - 1;
+    // constant bitrate: the seek's request starts at most 10 s before the target (70% into the file), far past
+    // the ~3 MB (16 s) Chromium reads ahead of playback
+    const midFileStart = (playedVideo.bytes * (target - 10)) / playedVideo.seconds;
+    const answered = requestsSinceSeek
+      .filter((request) => request.response.headersSent)
+      .map(({ range, response }) => {
+        const [, start = '-1', end = ''] = /^bytes=(\d+)-(\d*)$/.exec(range ?? '') ?? [];
+        const expectedContentRange = `bytes ${start}-${Math.min(Number(end || last), last)}/${playedVideo.bytes}`;
+        return {
+          range,
+          midFile: Number(start) >= midFileStart,
+          status: response.statusCode,
+          contentRange: response.getHeader('content-range'),
+          expectedContentRange,
+        };
+      });
+    expect(answered).toContainEqual(expect.objectContaining({ midFile: true, status: 206 }));
+    for (const answer of answered.filter(({ midFile }) => midFile)) {
+      expect(answer).toEqual({ ...answer, status: 206, contentRange: answer.expectedContentRange });
+    }
+    await page.close();
+  });
 
   it('plays a video whose legacy filename is an absolute server path', async () => {
     const { page, problems } = await open(`/annotate?id=${LEGACY_PATH_VIDEO_ID}`);

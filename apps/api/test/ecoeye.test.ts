@@ -9,7 +9,12 @@ import {
   startFakeEcoeye,
   type FakeEcoeye,
 } from '@groundtruth/domain/testing/fake-ecoeye';
-import { hasPythonCryptography, pythonFernetDecrypt } from '@groundtruth/domain/testing/python-fernet';
+import {
+  hasPythonCryptography,
+  PYTHON_CRYPTOGRAPHY_MISSING,
+  pythonFernetDecrypt,
+} from '@groundtruth/domain/testing/python-fernet';
+import { itIf } from '@groundtruth/jest-preset/conditional';
 import { startTestApp, type TestApp } from './harness';
 
 const SECRET = 'ecoeye-test-secret';
@@ -100,15 +105,22 @@ describe('EcoEye sync, relay proxy and settings', () => {
       expect(byKey['ecoeye.api_key']!.configValue).not.toContain('key-123456789');
       expect(decryptSecret(byKey['ecoeye.api_key']!.configValue!, SECRET)).toBe('key-123456789');
       expect(byKey['ecoeye.sync_interval_minutes']!.configValue).toBe('15');
-      if (hasPythonCryptography()) {
-        expect(pythonFernetDecrypt(byKey['ecoeye.api_secret']!.configValue!, SECRET)).toBe('secret-äbc');
-      }
       const config = await api().get('/api/sync/ecoeye/config');
       expect(config.body).toMatchObject({ configured: true, sync_interval_minutes: 15 });
       expect(JSON.stringify(config.body)).not.toContain('key-123456789');
       const schedulers = await harness.context.jobs.queue('ecoeye').getJobSchedulers();
       expect(schedulers).toEqual([expect.objectContaining({ key: 'ecoeye-alert-sync', every: 15 * 60_000 })]);
     });
+
+    itIf(hasPythonCryptography(), PYTHON_CRYPTOGRAPHY_MISSING)(
+      'stores credentials the legacy app decrypts (Python cryptography.Fernet)',
+      async () => {
+        const stored = await prisma().syncConfig.findUniqueOrThrow({
+          where: { configKey: 'ecoeye.api_secret' },
+        });
+        expect(pythonFernetDecrypt(stored.configValue!, SECRET)).toBe('secret-äbc');
+      },
+    );
 
     it('tests the connection with GET /health, sending the stored key', async () => {
       const ok = await api().post('/api/sync/ecoeye/test');

@@ -1,14 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { itIf } from '@groundtruth/jest-preset/conditional';
 import { parsePersonNameValue, personNameForms, personNameTagValue } from '../src/people/queries';
-
-function pythonAvailable(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import json'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { commandAvailable } from '../src/testing/tools';
 
 describe('person-name tag values', () => {
   const names = [
@@ -28,7 +21,10 @@ describe('person-name tag values', () => {
     expect(personNameTagValue('Say "hi"')).toBe('{"person_name": "Say \\"hi\\""}');
   });
 
-  (pythonAvailable() ? it : it.skip)('matches what the legacy Python app wrote, byte for byte', () => {
+  itIf(
+    commandAvailable('python3', ['-c', 'import json']),
+    "python3 (the legacy app's json.dumps) is missing",
+  )('matches what the legacy Python app wrote, byte for byte', () => {
     const script = 'import json,sys\nfor n in json.load(sys.stdin): print(json.dumps({"person_name": n}))';
     const legacy = execFileSync('python3', ['-c', script], { input: JSON.stringify(names) })
       .toString()

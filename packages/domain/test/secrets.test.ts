@@ -1,5 +1,10 @@
+import { itIf } from '@groundtruth/jest-preset/conditional';
 import { decryptSecret, encryptSecret, SecretDecryptionError } from '../src/settings/secrets';
-import { hasPythonCryptography, pythonFernetDecrypt } from '../src/testing/python-fernet';
+import {
+  hasPythonCryptography,
+  PYTHON_CRYPTOGRAPHY_MISSING,
+  pythonFernetDecrypt,
+} from '../src/testing/python-fernet';
 
 const SECRET = 'default-secret-change-me';
 // Written by the legacy Python app (cryptography.Fernet, PBKDF2 key, urlsafe_b64encode of the token).
@@ -24,9 +29,11 @@ describe('legacy-compatible secrets', () => {
     expect(() => decryptSecret(tampered, SECRET)).toThrow(SecretDecryptionError);
   });
 
-  const withPython = hasPythonCryptography() ? it : it.skip;
-  withPython('writes values the legacy format decrypts (Python cryptography.Fernet)', () => {
-    const stored = encryptSecret('from-typescript ✓', SECRET);
-    expect(pythonFernetDecrypt(stored, SECRET)).toBe('from-typescript ✓');
-  });
+  itIf(hasPythonCryptography(), PYTHON_CRYPTOGRAPHY_MISSING)(
+    'writes values the legacy format decrypts (Python cryptography.Fernet)',
+    () => {
+      const stored = encryptSecret('from-typescript ✓', SECRET);
+      expect(pythonFernetDecrypt(stored, SECRET)).toBe('from-typescript ✓');
+    },
+  );
 });

@@ -3,6 +3,8 @@ import { mediaTools } from './media-tools';
 
 export interface TestVideoOptions {
   seconds?: number;
+  /** ffmpeg's lavfi test source, default `testsrc`; `testsrc2` has more detail and colour. */
+  pattern?: 'testsrc' | 'testsrc2';
   /** `WIDTHxHEIGHT`, default 64x48. */
   size?: string;
   rate?: number;
@@ -17,6 +19,7 @@ export interface TestVideoOptions {
 export function makeTestVideo(target: string, options: TestVideoOptions | number = {}): string {
   const {
     seconds = 2,
+    pattern = 'testsrc',
     size = '64x48',
     rate = 10,
     output = ['-pix_fmt', 'yuv420p'],
@@ -30,7 +33,7 @@ export function makeTestVideo(target: string, options: TestVideoOptions | number
       '-f',
       'lavfi',
       '-i',
-      `testsrc=duration=${seconds}:size=${size}:rate=${rate}`,
+      `${pattern}=duration=${seconds}:size=${size}:rate=${rate}`,
       ...output,
       target,
     ],

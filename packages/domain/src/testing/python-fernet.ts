@@ -15,6 +15,9 @@ export function pythonFernetDecrypt(stored: string, secret: string): string {
   return execFileSync('python3', ['-c', script, secret, stored]).toString();
 }
 
+export const PYTHON_CRYPTOGRAPHY_MISSING =
+  "python3 with the cryptography package (the legacy app's library) is missing: pip install cryptography";
+
 /** Whether this machine has python3 with the cryptography package (the legacy app's library). */
 export function hasPythonCryptography(): boolean {
   return commandAvailable('python3', ['-c', 'import cryptography']);

@@ -9,5 +9,3 @@ export function commandAvailable(command: string, args: string[]): boolean {
     return false;
   }
 }
-
-export const hasFfmpeg = (): boolean => commandAvailable('ffmpeg', ['-version']);
