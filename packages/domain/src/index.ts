@@ -9,7 +9,7 @@ export * from './videos';
 export * from './shared/input';
 export * from './shared/responses';
 export * from './ingest/tools';
-export * from './annotations/queries';
+export * from './annotations';
 export * from './taxonomy/seed-data';
 export * from './taxonomy/queries';
 export * from './taxonomy/suggestion-queries';

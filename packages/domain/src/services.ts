@@ -1,3 +1,4 @@
+import { AnnotationService } from './annotations/service';
 import type { DomainDeps } from './shared/deps';
 import { VideoService } from './videos/service';
 
@@ -5,6 +6,7 @@ import { VideoService } from './videos/service';
 export function createServices(deps: DomainDeps) {
   return {
     videos: new VideoService(deps),
+    annotations: new AnnotationService(deps),
   };
 }
 
