@@ -1,5 +1,6 @@
 import { AnnotationService } from './annotations/service';
 import type { DomainDeps } from './shared/deps';
+import { TaxonomyService } from './taxonomy/service';
 import { VideoService } from './videos/service';
 
 /** Every feature's service over one set of dependencies: what apps/api routes and apps/worker call. */
@@ -7,6 +8,7 @@ export function createServices(deps: DomainDeps) {
   return {
     videos: new VideoService(deps),
     annotations: new AnnotationService(deps),
+    taxonomy: new TaxonomyService(deps),
   };
 }
 
