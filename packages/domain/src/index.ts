@@ -29,7 +29,7 @@ export * from './ingest/urls';
 export * from './ingest/files';
 export * from './ingest/jobs';
 export * from './ingest/processors';
-export * from './unifi/connection';
+export * from './unifi';
 export * from './vibration/tag-queries';
 export * from './vibration/queries';
 export * from './vibration/jobs';

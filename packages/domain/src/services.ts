@@ -1,6 +1,7 @@
 import { AnnotationService } from './annotations/service';
 import type { DomainDeps } from './shared/deps';
 import { TaxonomyService } from './taxonomy/service';
+import { UnifiService } from './unifi/service';
 import { VideoService } from './videos/service';
 
 /** Every feature's service over one set of dependencies: what apps/api routes and apps/worker call. */
@@ -9,6 +10,7 @@ export function createServices(deps: DomainDeps) {
     videos: new VideoService(deps),
     annotations: new AnnotationService(deps),
     taxonomy: new TaxonomyService(deps),
+    unifi: new UnifiService(deps),
   };
 }
 
