@@ -2,17 +2,18 @@ import {
   DEFAULT_TAG_SUGGESTIONS,
   getTagGroupByName,
   listTagGroups,
-  seedDefaultTagSuggestions,
-  seedTaxonomy,
   tagSchema,
   TAXONOMY_GROUPS,
+  TaxonomyService,
 } from '../src';
 import { openTestDatabase } from './open-test-database';
 
 describe('taxonomy and suggestion seeds', () => {
   let db: Awaited<ReturnType<typeof openTestDatabase>>;
+  let taxonomy: TaxonomyService;
   beforeAll(async () => {
     db = await openTestDatabase('domain-taxonomy');
+    taxonomy = new TaxonomyService({ db });
   });
   afterAll(() => db.close());
 
@@ -23,14 +24,14 @@ describe('taxonomy and suggestion seeds', () => {
   });
 
   it('seeds the taxonomy once; concurrent and repeated seeds add nothing', async () => {
-    const results = await Promise.all([seedTaxonomy(db.prisma), seedTaxonomy(db.prisma)]);
+    const results = await Promise.all([taxonomy.seedTaxonomy(), taxonomy.seedTaxonomy()]);
     expect(results).toEqual(
       expect.arrayContaining([
         { groupsCreated: 29, optionsCreated: 123 },
         { groupsCreated: 0, optionsCreated: 0 },
       ]),
     );
-    expect(await seedTaxonomy(db.prisma)).toEqual({ groupsCreated: 0, optionsCreated: 0 });
+    expect(await taxonomy.seedTaxonomy()).toEqual({ groupsCreated: 0, optionsCreated: 0 });
     expect(await db.prisma.tagGroup.count()).toBe(29);
     expect(await db.prisma.tagOption.count()).toBe(123);
   });
@@ -38,21 +39,21 @@ describe('taxonomy and suggestion seeds', () => {
   it('restores a deleted option without touching the rest', async () => {
     const group = await db.prisma.tagGroup.findUniqueOrThrow({ where: { groupName: 'motor_state' } });
     await db.prisma.tagOption.deleteMany({ where: { groupId: group.id, sortOrder: 1 } });
-    expect(await seedTaxonomy(db.prisma)).toEqual({ groupsCreated: 0, optionsCreated: 1 });
+    expect(await taxonomy.seedTaxonomy()).toEqual({ groupsCreated: 0, optionsCreated: 1 });
     expect(await db.prisma.tagOption.count()).toBe(123);
   });
 
   it('lists groups with ordered options and filters by annotation type', async () => {
-    const all = await listTagGroups(db.prisma);
+    const all = await listTagGroups(db);
     expect(all.map((group) => group.sort_order)).toEqual(
       [...all.map((g) => g.sort_order)].sort((a, b) => a! - b!),
     );
-    const keyframe = await listTagGroups(db.prisma, 'keyframe');
+    const keyframe = await listTagGroups(db, 'keyframe');
     expect(keyframe.every((group) => ['keyframe', 'both'].includes(group.applies_to!))).toBe(true);
     expect(keyframe.some((group) => group.group_name === 'violation_context')).toBe(false);
-    const groundTruth = await getTagGroupByName(db.prisma, 'ground_truth');
+    const groundTruth = await getTagGroupByName(db, 'ground_truth');
     expect(groundTruth?.options.map((option) => option.sort_order)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(await getTagGroupByName(db.prisma, 'nope')).toBeNull();
+    expect(await getTagGroupByName(db, 'nope')).toBeNull();
   });
 
   it('builds the form schema for a scenario and hides internal groups', async () => {
@@ -66,7 +67,7 @@ describe('taxonomy and suggestion seeds', () => {
       },
     });
     const names = async (query: Parameters<typeof tagSchema>[1]) =>
-      (await tagSchema(db.prisma, query)).map((group) => group.group_name);
+      (await tagSchema(db, query)).map((group) => group.group_name);
     const positive = await names({
       annotationType: 'time_range',
       groundTruth: 'power_loading',
@@ -95,8 +96,8 @@ describe('taxonomy and suggestion seeds', () => {
   });
 
   it('seeds the default suggestions once', async () => {
-    expect(await seedDefaultTagSuggestions(db.prisma)).toBe(17);
-    expect(await seedDefaultTagSuggestions(db.prisma)).toBe(0);
+    expect(await taxonomy.seedSuggestions()).toBe(17);
+    expect(await taxonomy.seedSuggestions()).toBe(0);
     expect(await db.prisma.tagSuggestion.count()).toBe(17);
   });
 });

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** A database flag as the legacy API sends it (`sqlFlag`, `legacyFlag`): 0, 1 or null. */
+export const legacyFlagSchema = z.union([z.literal(0), z.literal(1)]).nullable();
+
 /** `{ success: true }` and nothing else. */
 export const okResponse = z.object({ success: z.literal(true) });
 

@@ -1,32 +1,14 @@
-import type { PrismaClient, TagGroupModel as TagGroup, TagOptionModel as TagOption } from '@groundtruth/db';
+import type {
+  Database,
+  Prisma,
+  TagGroupModel as TagGroup,
+  TagOptionModel as TagOption,
+} from '@groundtruth/db';
 import { legacyFlag, legacyTimestamp } from '../shared/legacy-format';
+import type { TagGroupRecord, TagOptionRecord, TaxonomySeedResult } from './schemas';
 import { TAXONOMY_GROUPS } from './seed-data';
 
 /** Tag groups, their options, the annotation-form schema and the built-in taxonomy (api.md §3.7, routes 30–33). */
-
-export interface TagOptionRecord {
-  id: number;
-  group_id: number;
-  option_value: string;
-  display_text: string;
-  is_negative: 0 | 1 | null;
-  description: string | null;
-  sort_order: number | null;
-  created_date: string | null;
-}
-
-export interface TagGroupRecord {
-  id: number;
-  group_name: string;
-  display_name: string;
-  group_type: string;
-  description: string | null;
-  is_required: 0 | 1 | null;
-  applies_to: string | null;
-  sort_order: number | null;
-  created_date: string | null;
-  options: TagOptionRecord[];
-}
 
 function optionRecord(option: TagOption): TagOptionRecord {
   return {
@@ -66,11 +48,8 @@ const withOrderedOptions = {
  * Groups with their options, ordered by sort_order then display_name. With an annotation type, only groups that
  * apply to it or to `both` (groups with a null `applies_to`, like `person_name`, are left out).
  */
-export async function listTagGroups(
-  prisma: PrismaClient,
-  annotationType?: string,
-): Promise<TagGroupRecord[]> {
-  const groups = await prisma.tagGroup.findMany({
+export async function listTagGroups(db: Database, annotationType?: string): Promise<TagGroupRecord[]> {
+  const groups = await db.prisma.tagGroup.findMany({
     where: annotationType ? { appliesTo: { in: [annotationType, 'both'] } } : undefined,
     orderBy: [{ sortOrder: 'asc' }, { displayName: 'asc' }, { id: 'asc' }],
     include: withOrderedOptions,
@@ -78,11 +57,8 @@ export async function listTagGroups(
   return groups.map(groupRecord);
 }
 
-export async function getTagGroupByName(
-  prisma: PrismaClient,
-  groupName: string,
-): Promise<TagGroupRecord | null> {
-  const group = await prisma.tagGroup.findUnique({ where: { groupName }, include: withOrderedOptions });
+export async function getTagGroupByName(db: Database, groupName: string): Promise<TagGroupRecord | null> {
+  const group = await db.prisma.tagGroup.findUnique({ where: { groupName }, include: withOrderedOptions });
   return group ? groupRecord(group) : null;
 }
 
@@ -118,48 +94,44 @@ function belongsToSchema(groupName: string, { groundTruth, isNegative }: TagSche
 }
 
 /** The groups of the dynamic annotation form (route 32): route 30's list, filtered by the scenario. */
-export async function tagSchema(prisma: PrismaClient, query: TagSchemaQuery): Promise<TagGroupRecord[]> {
-  const groups = await listTagGroups(prisma, query.annotationType);
+export async function tagSchema(db: Database, query: TagSchemaQuery): Promise<TagGroupRecord[]> {
+  const groups = await listTagGroups(db, query.annotationType);
   return groups.filter((group) => belongsToSchema(group.group_name, query));
 }
 
-export interface TaxonomySeedResult {
-  groupsCreated: number;
-  optionsCreated: number;
+/** Serializes seeds of one kind until the transaction ends, so concurrent seeds cannot add a row twice. */
+export async function lockSeed(tx: Prisma.TransactionClient, seed: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`groundtruth.${seed}`}))`;
 }
 
 /**
- * Creates the built-in taxonomy (29 groups / 123 options). Idempotent (§9 #16): groups are matched by name and
- * options by value within their group; existing rows are left as they are, missing ones are added. One
- * transaction under an advisory lock, so concurrent seeds cannot duplicate options.
+ * Adds the groups and options of the built-in taxonomy that are missing: groups are matched by name and options by
+ * value within their group; existing rows are left as they are. The caller holds the `seed_taxonomy` lock.
  */
-export async function seedTaxonomy(prisma: PrismaClient): Promise<TaxonomySeedResult> {
-  return prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('groundtruth.seed_taxonomy'))`;
-    const existing = await tx.tagGroup.findMany({
-      where: { groupName: { in: TAXONOMY_GROUPS.map((group) => group.groupName) } },
-      include: { options: { select: { optionValue: true } } },
-    });
-    const byName = new Map(existing.map((group) => [group.groupName, group]));
-    let groupsCreated = 0;
-    let optionsCreated = 0;
-    for (const seed of TAXONOMY_GROUPS) {
-      const { options, ...fields } = seed;
-      let group = byName.get(seed.groupName);
-      if (!group) {
-        const created = await tx.tagGroup.create({ data: fields });
-        group = { ...created, options: [] };
-        groupsCreated += 1;
-      }
-      const present = new Set(group.options.map((option) => option.optionValue));
-      const missing = options.filter((option) => !present.has(option.optionValue));
-      if (missing.length) {
-        await tx.tagOption.createMany({ data: missing.map((option) => ({ ...option, groupId: group.id })) });
-        optionsCreated += missing.length;
-      }
-    }
-    return { groupsCreated, optionsCreated };
+export async function addMissingTaxonomy(tx: Prisma.TransactionClient): Promise<TaxonomySeedResult> {
+  const existing = await tx.tagGroup.findMany({
+    where: { groupName: { in: TAXONOMY_GROUPS.map((group) => group.groupName) } },
+    include: { options: { select: { optionValue: true } } },
   });
+  const byName = new Map(existing.map((group) => [group.groupName, group]));
+  let groupsCreated = 0;
+  let optionsCreated = 0;
+  for (const seed of TAXONOMY_GROUPS) {
+    const { options, ...fields } = seed;
+    let group = byName.get(seed.groupName);
+    if (!group) {
+      const created = await tx.tagGroup.create({ data: fields });
+      group = { ...created, options: [] };
+      groupsCreated += 1;
+    }
+    const present = new Set(group.options.map((option) => option.optionValue));
+    const missing = options.filter((option) => !present.has(option.optionValue));
+    if (missing.length) {
+      await tx.tagOption.createMany({ data: missing.map((option) => ({ ...option, groupId: group.id })) });
+      optionsCreated += missing.length;
+    }
+  }
+  return { groupsCreated, optionsCreated };
 }
 
 export const TAXONOMY_GROUP_COUNT = TAXONOMY_GROUPS.length;

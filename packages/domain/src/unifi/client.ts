@@ -1,90 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { PrismaClient } from '@groundtruth/db';
-import { getDecryptedSettings, setSettings } from '../settings/sync-config';
+import type { UnifiSettings, UnifiTestResult } from './schemas';
 
-/**
- * UniFi Protect settings (api.md §4.6) and the connection test. Keys as the legacy app stored them: host, port
- * (text) and verify_ssl ("True"/"False") in plain text, username and password encrypted.
- */
-export const UNIFI_KEYS = {
-  host: 'unifi.host',
-  port: 'unifi.port',
-  verifySsl: 'unifi.verify_ssl',
-  username: 'unifi.username',
-  password: 'unifi.password',
-} as const;
-
-export interface UnifiSettings {
-  host: string;
-  port: number;
-  verifySsl: boolean;
-  username: string;
-  password: string;
-}
-
-/** What may be shown: never the credentials. */
-export interface UnifiConfigSummary {
-  configured: boolean;
-  host: string | null;
-  port: number | null;
-  verify_ssl: boolean;
-}
-
-async function readSettings(prisma: PrismaClient, secret: string) {
-  return getDecryptedSettings(prisma, Object.values(UNIFI_KEYS), secret);
-}
-
-function parsePort(text: string | null): number | null {
-  if (text === null || !/^\d+$/.test(text)) return null;
-  return Number(text);
-}
-
-export async function getUnifiConfig(prisma: PrismaClient, secret: string): Promise<UnifiConfigSummary> {
-  const stored = await readSettings(prisma, secret);
-  return {
-    configured: Boolean(
-      stored[UNIFI_KEYS.host] && stored[UNIFI_KEYS.username] && stored[UNIFI_KEYS.password],
-    ),
-    host: stored[UNIFI_KEYS.host],
-    port: parsePort(stored[UNIFI_KEYS.port]),
-    verify_ssl: stored[UNIFI_KEYS.verifySsl] !== 'False',
-  };
-}
-
-/** The stored connection settings, or null when incomplete (or the secrets cannot be decrypted). */
-export async function getUnifiSettings(prisma: PrismaClient, secret: string): Promise<UnifiSettings | null> {
-  const stored = await readSettings(prisma, secret);
-  const host = stored[UNIFI_KEYS.host];
-  const username = stored[UNIFI_KEYS.username];
-  const password = stored[UNIFI_KEYS.password];
-  if (!host || !username || !password) return null;
-  return {
-    host,
-    port: parsePort(stored[UNIFI_KEYS.port]) ?? 443,
-    verifySsl: stored[UNIFI_KEYS.verifySsl] !== 'False',
-    username,
-    password,
-  };
-}
-
-export async function saveUnifiConfig(
-  prisma: PrismaClient,
-  settings: UnifiSettings,
-  secret: string,
-): Promise<void> {
-  await setSettings(
-    prisma,
-    [
-      { key: UNIFI_KEYS.host, value: settings.host },
-      { key: UNIFI_KEYS.port, value: String(settings.port) },
-      { key: UNIFI_KEYS.verifySsl, value: settings.verifySsl ? 'True' : 'False' },
-      { key: UNIFI_KEYS.username, value: settings.username, encrypted: true },
-      { key: UNIFI_KEYS.password, value: settings.password, encrypted: true },
-    ],
-    secret,
-  );
-}
+/** The UniFi Protect connection test: UniFi OS login, then Protect's bootstrap, over node's http(s). */
 
 /** `https://host:port`; a host given with a scheme (`http://nvr.local`) keeps it, and its own port if it has one. */
 export function unifiBaseUrl(host: string, port: number): URL {
@@ -96,10 +14,7 @@ export function unifiBaseUrl(host: string, port: number): URL {
   return url;
 }
 
-export type UnifiTestResult =
-  | { ok: true; nvr: { name: string | null; version: string | null }; cameraCount: number }
-  | { ok: false; error: string };
-
+/** A network or NVR failure: answered as `{ ok: false, error }`, never thrown out of this module. */
 class UnifiError extends Error {}
 
 interface JsonResponse {

@@ -1,0 +1,3 @@
+export * from './schemas';
+export * from './secrets';
+export * from './sync-config';
