@@ -1,10 +1,14 @@
 import type { DomainDeps } from './shared/deps';
+import { PeopleService } from './people/service';
+import { TopologyService } from './topology/service';
 import { VideoService } from './videos/service';
 
 /** Every feature's service over one set of dependencies: what apps/api routes and apps/worker call. */
 export function createServices(deps: DomainDeps) {
   return {
     videos: new VideoService(deps),
+    people: new PeopleService(deps),
+    topology: new TopologyService(deps),
   };
 }
 
