@@ -14,7 +14,7 @@ export * from './annotations/queries';
 export * from './taxonomy/seed-data';
 export * from './taxonomy/queries';
 export * from './taxonomy/suggestion-queries';
-export * from './fleet/queries';
+export * from './fleet';
 export * from './people';
 export * from './topology';
 export * from './training/queries';

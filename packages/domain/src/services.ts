@@ -1,4 +1,5 @@
 import type { DomainDeps } from './shared/deps';
+import { FleetService } from './fleet/service';
 import { PeopleService } from './people/service';
 import { TopologyService } from './topology/service';
 import { VideoService } from './videos/service';
@@ -9,6 +10,7 @@ export function createServices(deps: DomainDeps) {
     videos: new VideoService(deps),
     people: new PeopleService(deps),
     topology: new TopologyService(deps),
+    fleet: new FleetService(deps),
   };
 }
 
