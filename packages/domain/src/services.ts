@@ -2,7 +2,9 @@ import type { DomainDeps } from './shared/deps';
 import { FleetService } from './fleet/service';
 import { PeopleService } from './people/service';
 import { TopologyService } from './topology/service';
+import { VibrationService } from './vibration/service';
 import { VideoService } from './videos/service';
+import { YoloService } from './yolo/service';
 
 /** Every feature's service over one set of dependencies: what apps/api routes and apps/worker call. */
 export function createServices(deps: DomainDeps) {
@@ -11,6 +13,8 @@ export function createServices(deps: DomainDeps) {
     people: new PeopleService(deps),
     topology: new TopologyService(deps),
     fleet: new FleetService(deps),
+    yolo: new YoloService(deps),
+    vibration: new VibrationService(deps),
   };
 }
 
