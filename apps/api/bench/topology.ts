@@ -14,13 +14,7 @@ import { loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
 import { applyMigrations } from '@groundtruth/db/migrations';
 import { benchAdminUrl, databaseUrl, dropDatabase, ensureDatabase } from '@groundtruth/db/testing';
-import {
-  cameraGraph,
-  personExists,
-  personPath,
-  personTransitions,
-  suggestTrackLinks,
-} from '@groundtruth/domain';
+import { TopologyService } from '@groundtruth/domain';
 
 const ANNOTATIONS = Number(process.env.BENCH_ANNOTATIONS ?? 1_000_000);
 const PERSON_SHARE = Number(process.env.BENCH_PERSON_SHARE ?? 50);
@@ -103,27 +97,19 @@ async function main(): Promise<void> {
     await applyMigrations(url);
     if (!exists) await seed(url);
     const person = 'Person 7';
-    // what each route runs: the person check (404), then its query
-    const known = async <T>(query: () => Promise<T>): Promise<T> => {
-      if (!(await personExists(db, person))) throw new Error(`${person} is not in the seeded data`);
-      return query();
-    };
+    // what each route runs: the service call, with its person check (404 for nobody)
+    const topology = new TopologyService({ db });
+    const links = { person_name: person, time_window_seconds: 300, limit: 1000 };
     const calls: [string, () => Promise<unknown>][] = [
-      ['GET  /api/camera-topology/graph', () => cameraGraph(db)],
-      [
-        `GET  /api/camera-topology/person/${person}/transitions`,
-        () => known(() => personTransitions(db, person)),
-      ],
-      [`GET  /api/camera-topology/person/${person}/path`, () => known(() => personPath(db, person))],
-      [
-        `POST /api/camera-topology/suggest-links (${person}, 300 s)`,
-        () => known(() => suggestTrackLinks(db, person, 300, 1000)),
-      ],
+      ['GET  /api/camera-topology/graph', () => topology.graph()],
+      [`GET  /api/camera-topology/person/${person}/transitions`, () => topology.transitions(person)],
+      [`GET  /api/camera-topology/person/${person}/path`, () => topology.path(person)],
+      [`POST /api/camera-topology/suggest-links (${person}, 300 s)`, () => topology.suggestLinks(links)],
     ];
     const sizes = await Promise.all([
-      cameraGraph(db),
-      personTransitions(db, person),
-      suggestTrackLinks(db, person, 300, 1000),
+      topology.graph(),
+      topology.transitions(person),
+      topology.suggestLinks(links),
     ]);
     console.log(
       `Data: ${sizes[0].total_transitions} transitions, ${sizes[0].edges.length} edges, ${sizes[0].unique_people} ` +

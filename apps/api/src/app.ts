@@ -19,9 +19,8 @@ import { mediaRoutes } from './routes/media';
 import { pageRoutes } from './routes/pages';
 import { taxonomyRoutes } from './routes/taxonomy';
 import { unifiRoutes } from './routes/unifi';
-import { vibrationTagRoutes } from './routes/vibration-tags';
+import { vibrationRoutes } from './routes/vibration';
 import { trainingRoutes } from './routes/training';
-import { vibrationExportRoutes } from './routes/vibration-export';
 import { yoloRoutes } from './routes/yolo';
 import { CHECK_RESPONSES, type ApiRouter } from './route';
 
@@ -117,13 +116,12 @@ export function createApp(context: AppContext, logger: Logger): express.Express 
     topologyRoutes(context),
     taxonomyRoutes(context),
     unifiRoutes(context),
-    vibrationTagRoutes(context),
+    vibrationRoutes(context),
     ecoeyeSyncRoutes(context),
     ecoeyeRelayRoutes(context),
     ingestRoutes(context),
     trainingRoutes(context),
     yoloRoutes(context),
-    vibrationExportRoutes(context),
   ];
   for (const area of areas) app.use(area.router);
   app.use(openApiRoutes(() => areas.flatMap((area) => area.specs)));

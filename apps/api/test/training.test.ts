@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { makeTestVideo } from '@groundtruth/media/testing';
-import { jobCatalog, trainingProcessors, vibrationProcessors, yoloProcessors } from '@groundtruth/domain';
+import { jobCatalog, trainingProcessors } from '@groundtruth/domain';
 import { startJobRunner, type JobRunner } from '@groundtruth/jobs';
 import { startTestApp, type TestApp } from './harness';
 
@@ -22,10 +22,11 @@ describe('training queue, YOLO and vibration exports', () => {
     });
     const { db, queue } = t.context;
     const { deps } = t;
+    const { yolo, vibration } = t.context.services;
     runner = startJobRunner({
       backend: queue,
       catalog: jobCatalog,
-      processors: { ...trainingProcessors(deps), ...yoloProcessors(deps), ...vibrationProcessors(deps) },
+      processors: { ...trainingProcessors(deps), ...yolo.processors, ...vibration.processors },
       concurrency: 2,
     });
     mkdirSync(path.join(dir, 'downloads'), { recursive: true });

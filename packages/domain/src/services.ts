@@ -1,8 +1,13 @@
 import { AnnotationService } from './annotations/service';
 import type { DomainDeps } from './shared/deps';
+import { FleetService } from './fleet/service';
+import { PeopleService } from './people/service';
 import { TaxonomyService } from './taxonomy/service';
+import { TopologyService } from './topology/service';
 import { UnifiService } from './unifi/service';
+import { VibrationService } from './vibration/service';
 import { VideoService } from './videos/service';
+import { YoloService } from './yolo/service';
 
 /** Every feature's service over one set of dependencies: what apps/api routes and apps/worker call. */
 export function createServices(deps: DomainDeps) {
@@ -10,6 +15,11 @@ export function createServices(deps: DomainDeps) {
     videos: new VideoService(deps),
     annotations: new AnnotationService(deps),
     taxonomy: new TaxonomyService(deps),
+    people: new PeopleService(deps),
+    topology: new TopologyService(deps),
+    fleet: new FleetService(deps),
+    yolo: new YoloService(deps),
+    vibration: new VibrationService(deps),
     unifi: new UnifiService(deps),
   };
 }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { itIf } from '@groundtruth/jest-preset/conditional';
-import { parsePersonNameValue, personNameForms, personNameTagValue } from '../src/people/queries';
+import { parsePersonNameValue, personNameForms, personNameTagValue } from '../src/people/person-name';
 import { commandAvailable } from '../src/testing/tools';
 
 describe('person-name tag values', () => {

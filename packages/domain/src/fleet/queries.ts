@@ -1,412 +1,254 @@
-import type {
-  FleetVehicleModel as FleetVehicle,
-  Prisma,
-  PrismaClient,
-  TrailerModel as Trailer,
-  VehiclePersonLinkModel as VehiclePersonLink,
-  VehicleTrailerLinkModel as VehicleTrailerLink,
-} from '@groundtruth/db';
-import { legacyTimestamp } from '../shared/legacy-format';
+import type { z } from 'zod';
+import { sqlTimestamp, type Queryable } from '../shared/sql';
+import {
+  fleetVehicleSchema,
+  legacyTimestampText,
+  trailerAttributesSchema,
+  trailerSchema,
+  vehicleAttributesSchema,
+  vehiclePersonLinkSchema,
+  vehicleTrailerLinkSchema,
+} from './schemas';
 
 /**
  * Fleet data: vehicles (keyed by their text `fleet_id`), trailers (keyed by `trailer_id`), and the people and
- * trailers seen with a vehicle. The legacy schema has these tables but no route uses them; this is the repository
- * the rest of the platform calls. Sightings upsert: the first creates the row, later ones refresh `last_seen_*`,
- * count up and fill in attributes that were given.
+ * trailers seen with a vehicle. The legacy schema has these tables but no route uses them. Vehicles and trailers
+ * follow the same rules, and so do their two kinds of links, so the SQL is written once per kind over a table
+ * description; every table and column name in it comes from these descriptions, every value is a parameter.
  */
 
-type Tx = Prisma.TransactionClient;
-
-export interface FleetVehicleRecord {
-  id: number;
-  fleet_id: string;
-  fleet_type: string | null;
-  vehicle_type: string | null;
-  vehicle_make: string | null;
-  vehicle_model: string | null;
-  primary_color: string | null;
-  secondary_color: string | null;
-  agency_name: string | null;
-  plate_number: string | null;
-  plate_state: string | null;
-  first_seen_date: string | null;
-  last_seen_date: string | null;
-  total_detections: number | null;
-  notes: string | null;
+/** A table of things counted by sighting. */
+export interface SightedTable {
+  name: string;
+  /** the unique text key */
+  key: string;
+  /** the record: every column, in table order */
+  row: z.ZodObject;
+  /** what callers may set, by camelCase column name */
+  attributes: z.ZodObject;
 }
 
-export interface TrailerRecord {
-  id: number;
-  trailer_id: string;
-  trailer_type: string | null;
-  trailer_color: string | null;
-  plate_number: string | null;
-  plate_state: string | null;
-  first_seen_date: string | null;
-  last_seen_date: string | null;
-  total_detections: number | null;
-  notes: string | null;
+export const VEHICLES = {
+  name: 'fleet_vehicles',
+  key: 'fleet_id',
+  row: fleetVehicleSchema,
+  attributes: vehicleAttributesSchema,
+} satisfies SightedTable;
+
+export const TRAILERS = {
+  name: 'trailers',
+  key: 'trailer_id',
+  row: trailerSchema,
+  attributes: trailerAttributesSchema,
+} satisfies SightedTable;
+
+/** A table of what was seen with a vehicle (`vehicle_fleet_id`) and how often. */
+export interface LinkTable {
+  name: string;
+  /** the column naming what was seen with the vehicle */
+  other: string;
+  row: z.ZodObject;
 }
 
-export interface VehiclePersonLinkRecord {
-  id: number;
-  vehicle_fleet_id: string;
-  person_name: string;
-  first_seen_together: string | null;
-  last_seen_together: string | null;
-  times_seen_together: number | null;
+export const VEHICLE_PEOPLE = {
+  name: 'vehicle_person_links',
+  other: 'person_name',
+  row: vehiclePersonLinkSchema,
+} satisfies LinkTable;
+
+export const VEHICLE_TRAILERS = {
+  name: 'vehicle_trailer_links',
+  other: 'trailer_id',
+  row: vehicleTrailerLinkSchema,
+} satisfies LinkTable;
+
+/** Attribute values by camelCase name (absent or undefined: not given). */
+export type AttributeValues = Readonly<Partial<Record<string, string | null>>>;
+/** A record as its query returns it. */
+type Row = Record<string, unknown>;
+
+const NOW = `timezone('utc', now())`;
+
+/** Each column of the record as an SQL value of row `alias`: timestamps in the legacy text form. */
+function columnValues(row: z.ZodObject, alias: string): [column: string, value: string][] {
+  return Object.entries(row.shape).map(([column, type]) => [
+    column,
+    type === legacyTimestampText ? sqlTimestamp(`${alias}.${column}`) : `${alias}.${column}`,
+  ]);
 }
 
-export interface VehicleTrailerLinkRecord {
-  id: number;
-  vehicle_fleet_id: string;
-  trailer_id: string;
-  first_seen_together: string | null;
-  last_seen_together: string | null;
-  times_seen_together: number | null;
+const selectRecord = (row: z.ZodObject, alias: string) =>
+  columnValues(row, alias)
+    .map(([column, value]) => `${value} AS ${column}`)
+    .join(', ');
+
+const jsonRecord = (row: z.ZodObject, alias: string) =>
+  `json_build_object(${columnValues(row, alias)
+    .map(([column, value]) => `'${column}', ${value}`)
+    .join(', ')})`;
+
+/** The table's attributes among `values` that `keep` accepts, as [column, value]; unknown names are ignored. */
+function attributeColumns(
+  table: SightedTable,
+  values: AttributeValues,
+  keep: (value: string | null | undefined) => boolean,
+): [column: string, value: string | null | undefined][] {
+  return Object.keys(table.attributes.shape)
+    .filter((name) => keep(values[name]))
+    .map((name) => [name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`), values[name]]);
 }
 
-export interface VehicleAttributes {
-  fleetType?: string | null;
-  vehicleType?: string | null;
-  vehicleMake?: string | null;
-  vehicleModel?: string | null;
-  primaryColor?: string | null;
-  secondaryColor?: string | null;
-  agencyName?: string | null;
-  plateNumber?: string | null;
-  plateState?: string | null;
-  notes?: string | null;
+// ---- vehicles and trailers
+
+/**
+ * A sighting: the first creates the row, later ones count up, refresh `last_seen_date` and fill in the attributes
+ * given (a sighting never erases what is known).
+ */
+export async function recordSighting<R extends Row>(
+  db: Queryable,
+  table: SightedTable,
+  key: string,
+  attributes: AttributeValues,
+): Promise<R> {
+  const given = attributeColumns(table, attributes, (value) => value !== undefined && value !== null);
+  const columns = given.map(([column]) => column);
+  const inserted = [table.key, ...columns, 'total_detections', 'first_seen_date', 'last_seen_date'];
+  const values = ['$1', ...columns.map((_, index) => `$${index + 2}`), '1', NOW, NOW];
+  const updates = [
+    ...columns.map((column) => `${column} = EXCLUDED.${column}`),
+    'total_detections = t.total_detections + 1',
+    'last_seen_date = EXCLUDED.last_seen_date',
+  ];
+  const { rows } = await db.query<R>(
+    `INSERT INTO ${table.name} AS t (${inserted.join(', ')}) VALUES (${values.join(', ')})
+     ON CONFLICT (${table.key}) DO UPDATE SET ${updates.join(', ')}
+     RETURNING ${selectRecord(table.row, 't')}`,
+    [key, ...given.map(([, value]) => value)],
+  );
+  return rows[0]!;
 }
 
-export interface TrailerAttributes {
-  trailerType?: string | null;
-  trailerColor?: string | null;
-  plateNumber?: string | null;
-  plateState?: string | null;
-  notes?: string | null;
+export async function findSighted<R extends Row>(
+  db: Queryable,
+  table: SightedTable,
+  key: string,
+): Promise<R | null> {
+  const { rows } = await db.query<R>(
+    `SELECT ${selectRecord(table.row, 't')} FROM ${table.name} t WHERE t.${table.key} = $1`,
+    [key],
+  );
+  return rows[0] ?? null;
 }
 
-function vehicleRecord(row: FleetVehicle): FleetVehicleRecord {
-  return {
-    id: row.id,
-    fleet_id: row.fleetId,
-    fleet_type: row.fleetType,
-    vehicle_type: row.vehicleType,
-    vehicle_make: row.vehicleMake,
-    vehicle_model: row.vehicleModel,
-    primary_color: row.primaryColor,
-    secondary_color: row.secondaryColor,
-    agency_name: row.agencyName,
-    plate_number: row.plateNumber,
-    plate_state: row.plateState,
-    first_seen_date: legacyTimestamp(row.firstSeenDate),
-    last_seen_date: legacyTimestamp(row.lastSeenDate),
-    total_detections: row.totalDetections,
-    notes: row.notes,
-  };
+export async function sightedExists(db: Queryable, table: SightedTable, key: string): Promise<boolean> {
+  const { rowCount } = await db.query(`SELECT 1 FROM ${table.name} WHERE ${table.key} = $1`, [key]);
+  return (rowCount ?? 0) > 0;
 }
 
-function trailerRecord(row: Trailer): TrailerRecord {
-  return {
-    id: row.id,
-    trailer_id: row.trailerId,
-    trailer_type: row.trailerType,
-    trailer_color: row.trailerColor,
-    plate_number: row.plateNumber,
-    plate_state: row.plateState,
-    first_seen_date: legacyTimestamp(row.firstSeenDate),
-    last_seen_date: legacyTimestamp(row.lastSeenDate),
-    total_detections: row.totalDetections,
-    notes: row.notes,
-  };
+/** Most recently seen first; `where`: attributes that must be equal. */
+export async function listSighted<R extends Row>(
+  db: Queryable,
+  table: SightedTable,
+  where: AttributeValues,
+  page: { limit: number; offset: number },
+): Promise<R[]> {
+  const filters = attributeColumns(table, where, (value) => value !== undefined);
+  const conditions = filters.map(([column], index) => `t.${column} = $${index + 3}`);
+  const { rows } = await db.query<R>(
+    `SELECT ${selectRecord(table.row, 't')} FROM ${table.name} t
+     ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+     ORDER BY t.last_seen_date DESC NULLS LAST, t.id DESC LIMIT $1 OFFSET $2`,
+    [page.limit, page.offset, ...filters.map(([, value]) => value)],
+  );
+  return rows;
 }
 
-function personLinkRecord(row: VehiclePersonLink): VehiclePersonLinkRecord {
-  return {
-    id: row.id,
-    vehicle_fleet_id: row.vehicleFleetId,
-    person_name: row.personName,
-    first_seen_together: legacyTimestamp(row.firstSeenTogether),
-    last_seen_together: legacyTimestamp(row.lastSeenTogether),
-    times_seen_together: row.timesSeenTogether,
-  };
+/** Sets the given attributes (null clears one); null when the row does not exist. */
+export async function updateSighted<R extends Row>(
+  db: Queryable,
+  table: SightedTable,
+  key: string,
+  changes: AttributeValues,
+): Promise<R | null> {
+  const set = attributeColumns(table, changes, (value) => value !== undefined);
+  if (set.length === 0) return findSighted(db, table, key);
+  const { rows } = await db.query<R>(
+    `UPDATE ${table.name} t SET ${set.map(([column], index) => `${column} = $${index + 2}`).join(', ')}
+     WHERE t.${table.key} = $1
+     RETURNING ${selectRecord(table.row, 't')}`,
+    [key, ...set.map(([, value]) => value)],
+  );
+  return rows[0] ?? null;
 }
 
-function trailerLinkRecord(row: VehicleTrailerLink): VehicleTrailerLinkRecord {
-  return {
-    id: row.id,
-    vehicle_fleet_id: row.vehicleFleetId,
-    trailer_id: row.trailerId,
-    first_seen_together: legacyTimestamp(row.firstSeenTogether),
-    last_seen_together: legacyTimestamp(row.lastSeenTogether),
-    times_seen_together: row.timesSeenTogether,
-  };
+/** Deletes the row and (by cascade) its links. */
+export async function deleteSighted(db: Queryable, table: SightedTable, key: string): Promise<boolean> {
+  const { rowCount } = await db.query(`DELETE FROM ${table.name} WHERE ${table.key} = $1`, [key]);
+  return (rowCount ?? 0) > 0;
 }
 
-/** Given (non-null, non-undefined) attributes only: a sighting never erases what is known. */
-function givenAttributes<T extends object>(attributes: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(attributes).filter(([, value]) => value !== undefined && value !== null),
-  ) as Partial<T>;
-}
+// ---- what was seen with a vehicle
 
-/** Serialises writers of one key (there is no unique index on the link pairs). */
-async function lockKey(tx: Tx, key: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${key}))`;
-}
-
-// ---- vehicles ----
-
-export async function recordVehicleSighting(
-  prisma: PrismaClient,
+/**
+ * Counts one more time `other` was seen with the vehicle (the first time creates the link). Call it in a
+ * transaction: it serialises the writers of one pair with an advisory lock (the pairs have no unique index).
+ */
+export async function recordSeenTogether<R extends Row>(
+  client: Queryable,
+  link: LinkTable,
   fleetId: string,
-  attributes: VehicleAttributes = {},
-): Promise<FleetVehicleRecord> {
-  const given = givenAttributes(attributes);
-  return prisma.$transaction(async (tx) => {
-    const now = new Date();
-    const row = await tx.fleetVehicle.upsert({
-      where: { fleetId },
-      create: { fleetId, ...given, totalDetections: 1, firstSeenDate: now, lastSeenDate: now },
-      update: { ...given, totalDetections: { increment: 1 }, lastSeenDate: now },
-    });
-    return vehicleRecord(row);
-  });
+  other: string,
+): Promise<R> {
+  await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${link.name}:${fleetId}:${other}`]);
+  const updated = await client.query<R>(
+    `UPDATE ${link.name} t SET times_seen_together = t.times_seen_together + 1, last_seen_together = ${NOW}
+     WHERE t.id = (SELECT id FROM ${link.name} WHERE vehicle_fleet_id = $1 AND ${link.other} = $2 ORDER BY id LIMIT 1)
+     RETURNING ${selectRecord(link.row, 't')}`,
+    [fleetId, other],
+  );
+  if (updated.rows[0]) return updated.rows[0];
+  const created = await client.query<R>(
+    `INSERT INTO ${link.name} AS t (vehicle_fleet_id, ${link.other}, first_seen_together, last_seen_together,
+       times_seen_together)
+     VALUES ($1, $2, ${NOW}, ${NOW}, 1)
+     RETURNING ${selectRecord(link.row, 't')}`,
+    [fleetId, other],
+  );
+  return created.rows[0]!;
 }
 
-export async function getFleetVehicle(
-  prisma: PrismaClient,
+/**
+ * The links of one vehicle (`of: 'vehicle'`) or of one person or trailer (`of: 'other'`), most often seen together
+ * first, then by what is at the far end; with `far`, each carries the record at the far end under `far.as`.
+ */
+export async function listLinks<R extends Row>(
+  db: Queryable,
+  link: LinkTable,
+  of: 'vehicle' | 'other',
+  key: string,
+  far?: { table: SightedTable; as: string },
+): Promise<R[]> {
+  const [near, farColumn] =
+    of === 'vehicle' ? ['vehicle_fleet_id', link.other] : [link.other, 'vehicle_fleet_id'];
+  const { rows } = await db.query<R>(
+    `SELECT ${selectRecord(link.row, 'l')}${far ? `, ${jsonRecord(far.table.row, 'f')} AS ${far.as}` : ''}
+     FROM ${link.name} l ${far ? `JOIN ${far.table.name} f ON f.${far.table.key} = l.${farColumn}` : ''}
+     WHERE l.${near} = $1
+     ORDER BY l.times_seen_together DESC, l.${farColumn}`,
+    [key],
+  );
+  return rows;
+}
+
+export async function deleteLink(
+  db: Queryable,
+  link: LinkTable,
   fleetId: string,
-): Promise<FleetVehicleRecord | null> {
-  const row = await prisma.fleetVehicle.findUnique({ where: { fleetId } });
-  return row ? vehicleRecord(row) : null;
-}
-
-/** Vehicles, most recently seen first; optionally of one fleet type. */
-export async function listFleetVehicles(
-  prisma: PrismaClient,
-  { fleetType, limit = 100, offset = 0 }: { fleetType?: string; limit?: number; offset?: number } = {},
-): Promise<FleetVehicleRecord[]> {
-  const rows = await prisma.fleetVehicle.findMany({
-    where: fleetType === undefined ? undefined : { fleetType },
-    orderBy: [{ lastSeenDate: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }],
-    take: limit,
-    skip: offset,
-  });
-  return rows.map(vehicleRecord);
-}
-
-/** Sets the given attributes (null clears one); null when the vehicle does not exist. */
-export async function updateFleetVehicle(
-  prisma: PrismaClient,
-  fleetId: string,
-  changes: VehicleAttributes,
-): Promise<FleetVehicleRecord | null> {
-  const data = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
-  const { count } = await prisma.fleetVehicle.updateMany({ where: { fleetId }, data });
-  return count ? getFleetVehicle(prisma, fleetId) : null;
-}
-
-/** Deletes the vehicle and (by cascade) its person and trailer links. */
-export async function deleteFleetVehicle(prisma: PrismaClient, fleetId: string): Promise<boolean> {
-  const { count } = await prisma.fleetVehicle.deleteMany({ where: { fleetId } });
-  return count > 0;
-}
-
-// ---- people seen with a vehicle ----
-
-/** Records that a person was seen with a vehicle; null when the vehicle does not exist. */
-export async function linkPersonToVehicle(
-  prisma: PrismaClient,
-  fleetId: string,
-  personName: string,
-): Promise<VehiclePersonLinkRecord | null> {
-  return prisma.$transaction(async (tx) => {
-    if (!(await tx.fleetVehicle.count({ where: { fleetId } }))) return null;
-    await lockKey(tx, `vehicle_person_links:${fleetId}:${personName}`);
-    const now = new Date();
-    const existing = await tx.vehiclePersonLink.findFirst({
-      where: { vehicleFleetId: fleetId, personName },
-      orderBy: { id: 'asc' },
-    });
-    const row = existing
-      ? await tx.vehiclePersonLink.update({
-          where: { id: existing.id },
-          data: { timesSeenTogether: { increment: 1 }, lastSeenTogether: now },
-        })
-      : await tx.vehiclePersonLink.create({
-          data: {
-            vehicleFleetId: fleetId,
-            personName,
-            firstSeenTogether: now,
-            lastSeenTogether: now,
-            timesSeenTogether: 1,
-          },
-        });
-    return personLinkRecord(row);
-  });
-}
-
-/** People seen with a vehicle, most often first. */
-export async function getVehiclePeople(
-  prisma: PrismaClient,
-  fleetId: string,
-): Promise<VehiclePersonLinkRecord[]> {
-  const rows = await prisma.vehiclePersonLink.findMany({
-    where: { vehicleFleetId: fleetId },
-    orderBy: [{ timesSeenTogether: 'desc' }, { personName: 'asc' }],
-  });
-  return rows.map(personLinkRecord);
-}
-
-/** Vehicles a person was seen with, most often first. */
-export async function getPersonVehicles(
-  prisma: PrismaClient,
-  personName: string,
-): Promise<Array<VehiclePersonLinkRecord & { vehicle: FleetVehicleRecord }>> {
-  const rows = await prisma.vehiclePersonLink.findMany({
-    where: { personName },
-    include: { vehicle: true },
-    orderBy: [{ timesSeenTogether: 'desc' }, { vehicleFleetId: 'asc' }],
-  });
-  return rows.map((row) => ({ ...personLinkRecord(row), vehicle: vehicleRecord(row.vehicle) }));
-}
-
-export async function unlinkPersonFromVehicle(
-  prisma: PrismaClient,
-  fleetId: string,
-  personName: string,
+  other: string,
 ): Promise<boolean> {
-  const { count } = await prisma.vehiclePersonLink.deleteMany({
-    where: { vehicleFleetId: fleetId, personName },
-  });
-  return count > 0;
-}
-
-// ---- trailers ----
-
-export async function recordTrailerSighting(
-  prisma: PrismaClient,
-  trailerId: string,
-  attributes: TrailerAttributes = {},
-): Promise<TrailerRecord> {
-  const given = givenAttributes(attributes);
-  return prisma.$transaction(async (tx) => {
-    const now = new Date();
-    const row = await tx.trailer.upsert({
-      where: { trailerId },
-      create: { trailerId, ...given, totalDetections: 1, firstSeenDate: now, lastSeenDate: now },
-      update: { ...given, totalDetections: { increment: 1 }, lastSeenDate: now },
-    });
-    return trailerRecord(row);
-  });
-}
-
-export async function getTrailer(prisma: PrismaClient, trailerId: string): Promise<TrailerRecord | null> {
-  const row = await prisma.trailer.findUnique({ where: { trailerId } });
-  return row ? trailerRecord(row) : null;
-}
-
-export async function listTrailers(
-  prisma: PrismaClient,
-  { limit = 100, offset = 0 }: { limit?: number; offset?: number } = {},
-): Promise<TrailerRecord[]> {
-  const rows = await prisma.trailer.findMany({
-    orderBy: [{ lastSeenDate: { sort: 'desc', nulls: 'last' } }, { id: 'desc' }],
-    take: limit,
-    skip: offset,
-  });
-  return rows.map(trailerRecord);
-}
-
-export async function updateTrailer(
-  prisma: PrismaClient,
-  trailerId: string,
-  changes: TrailerAttributes,
-): Promise<TrailerRecord | null> {
-  const data = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
-  const { count } = await prisma.trailer.updateMany({ where: { trailerId }, data });
-  return count ? getTrailer(prisma, trailerId) : null;
-}
-
-/** Deletes the trailer and (by cascade) its vehicle links. */
-export async function deleteTrailer(prisma: PrismaClient, trailerId: string): Promise<boolean> {
-  const { count } = await prisma.trailer.deleteMany({ where: { trailerId } });
-  return count > 0;
-}
-
-// ---- trailers seen with a vehicle ----
-
-/** Records a vehicle towing a trailer; null when either does not exist. */
-export async function linkTrailerToVehicle(
-  prisma: PrismaClient,
-  fleetId: string,
-  trailerId: string,
-): Promise<VehicleTrailerLinkRecord | null> {
-  return prisma.$transaction(async (tx) => {
-    const [vehicles, trailers] = await Promise.all([
-      tx.fleetVehicle.count({ where: { fleetId } }),
-      tx.trailer.count({ where: { trailerId } }),
-    ]);
-    if (!vehicles || !trailers) return null;
-    await lockKey(tx, `vehicle_trailer_links:${fleetId}:${trailerId}`);
-    const now = new Date();
-    const existing = await tx.vehicleTrailerLink.findFirst({
-      where: { vehicleFleetId: fleetId, trailerId },
-      orderBy: { id: 'asc' },
-    });
-    const row = existing
-      ? await tx.vehicleTrailerLink.update({
-          where: { id: existing.id },
-          data: { timesSeenTogether: { increment: 1 }, lastSeenTogether: now },
-        })
-      : await tx.vehicleTrailerLink.create({
-          data: {
-            vehicleFleetId: fleetId,
-            trailerId,
-            firstSeenTogether: now,
-            lastSeenTogether: now,
-            timesSeenTogether: 1,
-          },
-        });
-    return trailerLinkRecord(row);
-  });
-}
-
-/** Trailers a vehicle was seen with, most often first. */
-export async function getVehicleTrailers(
-  prisma: PrismaClient,
-  fleetId: string,
-): Promise<Array<VehicleTrailerLinkRecord & { trailer: TrailerRecord }>> {
-  const rows = await prisma.vehicleTrailerLink.findMany({
-    where: { vehicleFleetId: fleetId },
-    include: { trailer: true },
-    orderBy: [{ timesSeenTogether: 'desc' }, { trailerId: 'asc' }],
-  });
-  return rows.map((row) => ({ ...trailerLinkRecord(row), trailer: trailerRecord(row.trailer) }));
-}
-
-/** Vehicles a trailer was seen with, most often first. */
-export async function getTrailerVehicles(
-  prisma: PrismaClient,
-  trailerId: string,
-): Promise<Array<VehicleTrailerLinkRecord & { vehicle: FleetVehicleRecord }>> {
-  const rows = await prisma.vehicleTrailerLink.findMany({
-    where: { trailerId },
-    include: { vehicle: true },
-    orderBy: [{ timesSeenTogether: 'desc' }, { vehicleFleetId: 'asc' }],
-  });
-  return rows.map((row) => ({ ...trailerLinkRecord(row), vehicle: vehicleRecord(row.vehicle) }));
-}
-
-export async function unlinkTrailerFromVehicle(
-  prisma: PrismaClient,
-  fleetId: string,
-  trailerId: string,
-): Promise<boolean> {
-  const { count } = await prisma.vehicleTrailerLink.deleteMany({
-    where: { vehicleFleetId: fleetId, trailerId },
-  });
-  return count > 0;
+  const { rowCount } = await db.query(
+    `DELETE FROM ${link.name} WHERE vehicle_fleet_id = $1 AND ${link.other} = $2`,
+    [fleetId, other],
+  );
+  return (rowCount ?? 0) > 0;
 }

@@ -1,89 +1,9 @@
-/**
- * Person detections and recent names/values (shared/spec/api.md §4.2, quirks §9 #5 and #6).
- *
- * A person's name lives in the `person_name` tag group of a keyframe annotation. Its value keeps the form the
- * legacy assign-name route wrote, `{"person_name": "<name>"}` (Python json.dumps: `": "` separator, non-ASCII as
- * \uXXXX), so migrated rows and new rows read the same; a plain-text value (what the annotation-tags route stores
- * for a `person_name` key) is read as the name itself. Names are parsed, never derived by stripping quotes (§9 #5).
- */
+/** Person detections and recent names/values (shared/spec/api.md §4.2, quirks §9 #5 and #6). */
 import type { Database } from '@groundtruth/db';
 import { PERSON_NAME_GROUP } from '../annotations/queries';
-import { pythonJson } from '../shared/legacy-format';
-import { withPgTransaction, type Queryable } from '../shared/sql';
-
-/**
- * SQL: the identity key of a person-name tag value (`alias` is the annotation_tags row): the escaped text between
- * the quotes of the legacy JSON form, else the value itself (`person_name_key()`, defined in the person_topology
- * migration, which the topology triggers use too). Both forms of an ASCII name give the same key;
- * `personNameForms()` gives the stored values of a name.
- */
-export function personKeySql(alias: string): string {
-  return `person_name_key(${alias}.tag_value)`;
-}
-
-/** The tag value assign-name writes, byte for byte as the legacy app did. */
-export function personNameTagValue(name: string): string {
-  return pythonJson({ person_name: name });
-}
-
-/** The stored values that name this person: the legacy JSON form and the plain form. */
-export function personNameForms(name: string): [string, string] {
-  return [personNameTagValue(name), name];
-}
-
-/** The name a person-name tag value carries; null when it carries none. */
-export function parsePersonNameValue(value: string | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  const trimmed = value.trim();
-  if (trimmed.startsWith('{')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(trimmed);
-    } catch {
-      // not JSON: the first quoted text after the key, as the legacy reader did
-      const quoted = /"([^"]*)"/.exec(trimmed.replace('"person_name":', ''));
-      return quoted && quoted[1] ? quoted[1] : null;
-    }
-    const name = (parsed as { person_name?: unknown }).person_name;
-    return typeof name === 'string' && name.trim() !== '' ? name : null;
-  }
-  return trimmed === '' ? null : value;
-}
-const isUnknownName = (name: string) => name.trim().toLowerCase() === 'unknown';
-
-export interface PersonDetectionFilters {
-  /** a name, or "Unknown" for detections without one */
-  personName?: string;
-  videoId?: number;
-  limit?: number;
-  offset?: number;
-}
-
-export interface PersonDetection {
-  id: number;
-  video_id: number;
-  video_title: string | null;
-  timestamp: number;
-  bbox_x: number;
-  bbox_y: number;
-  bbox_width: number;
-  bbox_height: number;
-  thumbnail_path: string | null;
-  /** `/thumbnails/<basename>`: a URL the browser can load (§9 #20); thumbnail_path stays the server path */
-  thumbnail_url: string | null;
-  person_name: string | null;
-  pose: string | null;
-  distance_category: string | null;
-  created_date: string | null;
-}
-
-export interface PersonDetectionsResult {
-  detections: PersonDetection[];
-  people: { name: string; count: number }[];
-  stats: { total_detections: number; named_people: number; unknown: number; videos_with_people: number };
-  /** detections matching the filters, before paging */
-  total: number;
-}
+import type { Queryable } from '../shared/sql';
+import { isUnknownName, parsePersonNameValue, personKeySql, personNameForms } from './person-name';
+import type { PersonDetection, PersonDetectionFilters, PersonDetections } from './schemas';
 
 /**
  * Keyframe annotations of people: those with a person-name tag or a `person_identification` scenario tag.
@@ -104,26 +24,51 @@ const PERSON_SELECTION = `
                              OR t.tag_value LIKE '%person_identification%'))
   )`;
 
+/** A detection as the page query reads it: the stored person value, and the filtered count on every row. */
+type DetectionRow = Omit<PersonDetection, 'thumbnail_url' | 'person_name'> & {
+  person_value: string | null;
+  total: number;
+};
+
 function thumbnailUrl(path: string | null): string | null {
   if (!path) return null;
   const base = path.split(/[\\/]/).pop();
   return base ? `/thumbnails/${encodeURIComponent(base)}` : null;
 }
 
+function detection(row: DetectionRow): PersonDetection {
+  return {
+    id: row.id,
+    video_id: row.video_id,
+    video_title: row.video_title,
+    timestamp: row.timestamp,
+    bbox_x: row.bbox_x,
+    bbox_y: row.bbox_y,
+    bbox_width: row.bbox_width,
+    bbox_height: row.bbox_height,
+    thumbnail_path: row.thumbnail_path,
+    thumbnail_url: thumbnailUrl(row.thumbnail_path),
+    person_name: parsePersonNameValue(row.person_value),
+    pose: row.pose,
+    distance_category: row.distance_category,
+    created_date: row.created_date,
+  };
+}
+
 /** GET /api/person-detections: one page of detections (newest first) plus people and stats of all of them. */
 export async function listPersonDetections(
   db: Database,
   filters: PersonDetectionFilters = {},
-): Promise<PersonDetectionsResult> {
+): Promise<PersonDetections> {
   const params: unknown[] = [];
   const where: string[] = [];
-  if (filters.personName !== undefined) {
-    params.push(personNameForms(filters.personName));
+  if (filters.person_name !== undefined) {
+    params.push(personNameForms(filters.person_name));
     const named = `s.person_value = ANY($${params.length}::text[])`;
-    where.push(isUnknownName(filters.personName) ? `(s.person_value IS NULL OR ${named})` : named);
+    where.push(isUnknownName(filters.person_name) ? `(s.person_value IS NULL OR ${named})` : named);
   }
-  if (filters.videoId !== undefined) {
-    params.push(filters.videoId);
+  if (filters.video_id !== undefined) {
+    params.push(filters.video_id);
     where.push(`s.video_id = $${params.length}`);
   }
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
@@ -131,22 +76,7 @@ export async function listPersonDetections(
   const paging = `LIMIT $${params.length - 1} OFFSET $${params.length}`;
 
   const [page, people, stats] = await Promise.all([
-    db.pool.query<{
-      id: number;
-      video_id: number;
-      video_title: string | null;
-      timestamp: number;
-      bbox_x: number;
-      bbox_y: number;
-      bbox_width: number;
-      bbox_height: number;
-      thumbnail_path: string | null;
-      person_value: string | null;
-      pose: string | null;
-      distance_category: string | null;
-      created_date: string | null;
-      total: number;
-    }>(
+    db.pool.query<DetectionRow>(
       `WITH ${PERSON_SELECTION}
        SELECT ka.id, ka.video_id, v.title AS video_title, ka.timestamp, ka.bbox_x, ka.bbox_y, ka.bbox_width,
               ka.bbox_height, v.thumbnail_path, s.person_value,
@@ -202,22 +132,7 @@ export async function listPersonDetections(
   }
 
   return {
-    detections: page.rows.map((row) => ({
-      id: row.id,
-      video_id: row.video_id,
-      video_title: row.video_title,
-      timestamp: row.timestamp,
-      bbox_x: row.bbox_x,
-      bbox_y: row.bbox_y,
-      bbox_width: row.bbox_width,
-      bbox_height: row.bbox_height,
-      thumbnail_path: row.thumbnail_path,
-      thumbnail_url: thumbnailUrl(row.thumbnail_path),
-      person_name: parsePersonNameValue(row.person_value),
-      pose: row.pose,
-      distance_category: row.distance_category,
-      created_date: row.created_date,
-    })),
+    detections: page.rows.map(detection),
     people: peopleList,
     stats: {
       total_detections: total,
@@ -269,79 +184,60 @@ export async function recentTagValues(db: Database, tagName: string, limit: numb
   return rows.map((row) => row.tag_value);
 }
 
-/** The ids among `ids` that are not keyframe annotations. */
-async function missingKeyframeIds(client: Queryable, ids: number[], lock: boolean): Promise<number[]> {
+// ---- writes: run inside the caller's transaction (the service's)
+
+/** Locks the keyframe annotations among `ids` (FOR UPDATE) and returns the ids that are none. */
+export async function lockKeyframes(client: Queryable, ids: number[]): Promise<number[]> {
   const { rows } = await client.query<{ id: number }>(
-    `SELECT id FROM keyframe_annotations WHERE id = ANY($1::int[]) ${lock ? 'FOR UPDATE' : ''}`,
+    'SELECT id FROM keyframe_annotations WHERE id = ANY($1::int[]) FOR UPDATE',
     [ids],
   );
   const found = new Set(rows.map((row) => row.id));
   return ids.filter((id) => !found.has(id));
 }
 
-export class UnknownDetectionsError extends Error {
-  constructor(readonly ids: number[]) {
-    super(`Keyframe annotation not found: ${ids.join(', ')}`);
-    this.name = 'UnknownDetectionsError';
-  }
+/** Creates the `person_name` tag group with the legacy attributes unless it exists. */
+export async function ensurePersonNameGroup(client: Queryable): Promise<void> {
+  await client.query(
+    `INSERT INTO tag_groups (group_name, display_name, group_type, description, is_required, applies_to, sort_order)
+     VALUES ('${PERSON_NAME_GROUP}', 'Person Name', 'text', 'Name of identified person', false, NULL, 0)
+     ON CONFLICT (group_name) DO NOTHING`,
+  );
 }
 
 /**
- * POST /api/person-detections/assign-name: one transaction. Each annotation's first person-name row gets the new
- * value (and a fresh created_date, as in the legacy app); annotations without one get a new row. The
- * `person_name` group is created on demand with the legacy attributes. Unknown ids: nothing is written.
- * Returns the number of ids in the request, like the legacy route.
+ * Each annotation's first person-name row gets `value` (and a fresh created_date, as in the legacy app);
+ * annotations without one get a new row.
  */
-export async function assignPersonName(
-  db: Database,
-  detectionIds: number[],
-  personName: string,
-): Promise<number> {
-  const ids = [...new Set(detectionIds)];
-  const value = personNameTagValue(personName);
-  await withPgTransaction(db, async (client) => {
-    const missing = await missingKeyframeIds(client, ids, true);
-    if (missing.length) throw new UnknownDetectionsError(missing);
-    await client.query(
-      `INSERT INTO tag_groups (group_name, display_name, group_type, description, is_required, applies_to, sort_order)
-       VALUES ('${PERSON_NAME_GROUP}', 'Person Name', 'text', 'Name of identified person', false, NULL, 0)
-       ON CONFLICT (group_name) DO NOTHING`,
-    );
-    await client.query(
-      `WITH person_group AS (SELECT id FROM tag_groups WHERE group_name = '${PERSON_NAME_GROUP}'),
-       existing AS (
-         SELECT DISTINCT ON (t.annotation_id) t.id, t.annotation_id
-           FROM annotation_tags t
-          WHERE t.annotation_type = 'keyframe' AND t.annotation_id = ANY($1::int[])
-            AND t.group_id = (SELECT id FROM person_group)
-          ORDER BY t.annotation_id, t.id),
-       updated AS (
-         UPDATE annotation_tags t SET tag_value = $2, created_date = timezone('utc', now())
-           FROM existing e WHERE t.id = e.id
-         RETURNING t.annotation_id)
-       INSERT INTO annotation_tags (annotation_id, annotation_type, group_id, tag_value)
-       SELECT ids.annotation_id, 'keyframe', (SELECT id FROM person_group), $2
-         FROM unnest($1::int[]) AS ids(annotation_id)
-        WHERE ids.annotation_id NOT IN (SELECT annotation_id FROM existing)
-        ORDER BY ids.annotation_id`,
-      [ids, value],
-    );
-  });
-  return detectionIds.length;
+export async function writePersonName(client: Queryable, ids: number[], value: string): Promise<void> {
+  await client.query(
+    `WITH person_group AS (SELECT id FROM tag_groups WHERE group_name = '${PERSON_NAME_GROUP}'),
+     existing AS (
+       SELECT DISTINCT ON (t.annotation_id) t.id, t.annotation_id
+         FROM annotation_tags t
+        WHERE t.annotation_type = 'keyframe' AND t.annotation_id = ANY($1::int[])
+          AND t.group_id = (SELECT id FROM person_group)
+        ORDER BY t.annotation_id, t.id),
+     updated AS (
+       UPDATE annotation_tags t SET tag_value = $2, created_date = timezone('utc', now())
+         FROM existing e WHERE t.id = e.id
+       RETURNING t.annotation_id)
+     INSERT INTO annotation_tags (annotation_id, annotation_type, group_id, tag_value)
+     SELECT ids.annotation_id, 'keyframe', (SELECT id FROM person_group), $2
+       FROM unnest($1::int[]) AS ids(annotation_id)
+      WHERE ids.annotation_id NOT IN (SELECT annotation_id FROM existing)
+      ORDER BY ids.annotation_id`,
+    [ids, value],
+  );
 }
 
-/** POST /api/person-detections/unassign-name: deletes the person-name rows of those annotations → rows deleted. */
-export async function unassignPersonName(db: Database, detectionIds: number[]): Promise<number> {
-  const ids = [...new Set(detectionIds)];
-  return withPgTransaction(db, async (client) => {
-    const missing = await missingKeyframeIds(client, ids, true);
-    if (missing.length) throw new UnknownDetectionsError(missing);
-    const result = await client.query(
-      `DELETE FROM annotation_tags t
-        WHERE t.annotation_type = 'keyframe' AND t.annotation_id = ANY($1::int[])
-          AND t.group_id = (SELECT id FROM tag_groups WHERE group_name = '${PERSON_NAME_GROUP}')`,
-      [ids],
-    );
-    return result.rowCount ?? 0;
-  });
+/** Deletes the person-name rows of those annotations (only those: §9, never a `_scenario_data` blob) → rows. */
+export async function deletePersonNames(client: Queryable, ids: number[]): Promise<number> {
+  const result = await client.query(
+    `DELETE FROM annotation_tags t
+      WHERE t.annotation_type = 'keyframe' AND t.annotation_id = ANY($1::int[])
+        AND t.group_id = (SELECT id FROM tag_groups WHERE group_name = '${PERSON_NAME_GROUP}')`,
+    [ids],
+  );
+  return result.rowCount ?? 0;
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
  * Request primitives of the legacy HTTP contract, shared by every feature's request schemas (api.md §1.2, §9 #18).
  */
 
-const MAX_INT4 = 2_147_483_647;
+export const MAX_INT4 = 2_147_483_647;
 
 /** A path id like Flask's `<int:…>`: non-negative decimal digits (within PostgreSQL's INTEGER). */
 export const idParam = z

@@ -11,30 +11,16 @@
  *
  * Kept from the legacy app (§9 #7): a transition's time is the difference of the annotations' created_date (when
  * they were annotated, not when the footage was recorded). Fixed (§9 #5): people are the parsed names of the
- * `person_name` tag group (see people.ts), so names assigned through the UI do produce transitions.
+ * `person_name` tag group (see people/person-name.ts), so names assigned through the UI do produce transitions.
  */
 import type { Database } from '@groundtruth/db';
-import { personNameForms } from '../people/queries';
+import { personNameForms } from '../people/person-name';
 import { withPgTransaction } from '../shared/sql';
+import type { CameraGraph, LinkSuggestion, Transition } from './schemas';
 
 /** SQL: the camera id of a video row `v` (see `video_camera_id()` in the person_topology migration). */
 export function cameraIdSql(v: string): string {
   return `video_camera_id(${v}.title, ${v}.notes)`;
-}
-
-export interface CameraGraph {
-  nodes: { id: string; label: string; detection_count: number; people_count: number }[];
-  edges: {
-    from: string;
-    to: string;
-    transition_count: number;
-    avg_time_seconds: number;
-    min_time_seconds: number;
-    max_time_seconds: number;
-    people_count: number;
-  }[];
-  total_transitions: number;
-  unique_people: number;
 }
 
 /** CTE `edges`: every camera pair with transitions, over all people (avg_time is 0 when no time is known). */
@@ -87,19 +73,6 @@ export async function cameraGraph(db: Database): Promise<CameraGraph> {
   );
 }
 
-export interface Transition {
-  person_name: string;
-  from_video_id: number;
-  from_camera: string;
-  from_timestamp: number;
-  to_video_id: number;
-  to_camera: string;
-  to_timestamp: number;
-  time_delta_seconds: number | null;
-  from_detection_id: number;
-  to_detection_id: number;
-}
-
 /** Whether any person-name tag carries this name (a person the API knows). */
 export async function personExists(db: Database, personName: string): Promise<boolean> {
   const { rows } = await db.pool.query(
@@ -149,65 +122,6 @@ export async function personTransitions(db: Database, personName: string): Promi
     },
     { readOnlyAnalytics: true },
   );
-}
-
-export type PathStep =
-  | {
-      sequence: number;
-      camera: string;
-      video_id: number;
-      timestamp: number;
-      detection_id: number;
-      event: 'first_detection';
-    }
-  | {
-      sequence: number;
-      camera: string;
-      video_id: number;
-      timestamp: number;
-      detection_id: number;
-      event: 'transition';
-      from_camera: string;
-      transition_time_seconds: number | null;
-    };
-
-/** GET /api/camera-topology/person/:person_name/path: the first detection, then one step per transition. */
-export async function personPath(db: Database, personName: string): Promise<PathStep[]> {
-  const transitions = await personTransitions(db, personName);
-  if (transitions.length === 0) return [];
-  const first = transitions[0]!;
-  return [
-    {
-      sequence: 0,
-      camera: first.from_camera,
-      video_id: first.from_video_id,
-      timestamp: first.from_timestamp,
-      detection_id: first.from_detection_id,
-      event: 'first_detection',
-    },
-    ...transitions.map((transition, index) => ({
-      sequence: index + 1,
-      camera: transition.to_camera,
-      video_id: transition.to_video_id,
-      timestamp: transition.to_timestamp,
-      detection_id: transition.to_detection_id,
-      event: 'transition' as const,
-      from_camera: transition.from_camera,
-      transition_time_seconds: transition.time_delta_seconds,
-    })),
-  ];
-}
-
-export interface LinkSuggestion {
-  unknown_detection_id: number;
-  unknown_video_id: number;
-  unknown_camera: string;
-  unknown_timestamp: number;
-  related_detection_id: number;
-  related_camera: string;
-  time_delta_seconds: number;
-  confidence: number;
-  reasoning: string[];
 }
 
 /**

@@ -1,7 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { z } from 'zod';
-import type { JobContext } from '@groundtruth/jobs';
 import type { DomainDeps } from '../shared/deps';
 import { safeFolderName, seededShuffle, writeFolderAtomically } from '../shared/files';
 import { vibrationExportData, type VibrationExportInput, type VibrationExportResult } from './jobs';
@@ -107,12 +105,5 @@ export async function exportVibrationDataset(
     labels: Object.keys(labelDistribution).sort(),
     label_distribution: labelDistribution,
     formats,
-  };
-}
-
-export function vibrationProcessors(deps: DomainDeps) {
-  return {
-    'vibration.export': (data: z.output<typeof vibrationExportData>, _context: JobContext) =>
-      exportVibrationDataset(deps, data),
   };
 }

@@ -1,18 +1,17 @@
 import type { Database } from '@groundtruth/db';
+import type { VibrationSample, VibrationSampleRow, VibrationTagCount } from './schemas';
 
-export interface VibrationSample {
-  video_id: number;
-  video_title: string | null;
-  filename: string | null;
-  tag_name: string;
-  start_time: number;
-  end_time: number | null;
-  duration: number | null;
-  is_negative: boolean;
-  comment: string | null;
-  /** the `ground_truth` annotation tag when present, else the tag name */
-  label: string;
-  [group: string]: unknown;
+/** Time-range tag names with how often each is used, most frequent first (route 83, api.md §4.9). */
+export async function listVibrationTags(db: Database): Promise<VibrationTagCount[]> {
+  const { rows } = await db.pool.query<VibrationTagCount>(
+    `SELECT tag_name,
+            count(*)::int AS count,
+            count(*) FILTER (WHERE is_negative)::int AS negative_count
+     FROM time_range_tags
+     GROUP BY tag_name
+     ORDER BY count(*) DESC, tag_name`,
+  );
+  return rows;
 }
 
 /** Time-range tags with their video and their time_range annotation tags as extra columns (api.md route 84). */
@@ -20,18 +19,7 @@ export async function vibrationSamples(
   db: Database,
   tagFilter?: string,
 ): Promise<{ samples: VibrationSample[]; groupNames: string[] }> {
-  const { rows } = await db.pool.query<{
-    id: number;
-    video_id: number;
-    video_title: string | null;
-    filename: string | null;
-    tag_name: string;
-    start_time: number;
-    end_time: number | null;
-    is_negative: boolean | null;
-    comment: string | null;
-    tags: Record<string, string> | null;
-  }>(
+  const { rows } = await db.pool.query<VibrationSampleRow>(
     `SELECT t.id, t.video_id, v.title AS video_title, v.filename, t.tag_name, t.start_time, t.end_time,
        t.is_negative, t.comment,
        (SELECT jsonb_object_agg(g.group_name, at.tag_value) FROM annotation_tags at

@@ -2,19 +2,14 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { z } from 'zod';
 import { PermanentJobError, type JobContext } from '@groundtruth/jobs';
 import type { MediaTools } from '@groundtruth/media';
 import type { DomainDeps } from '../shared/deps';
 import { safeFolderName, seededShuffle, validationCount, writeFolderAtomically } from '../shared/files';
+import { withPgTransaction } from '../shared/sql';
 import { yoloExportData, type YoloExportInput, type YoloExportResult } from './jobs';
-import {
-  getYoloConfig,
-  recordYoloExport,
-  selectYoloVideos,
-  yoloExportAnnotations,
-  type YoloAnnotation,
-} from './queries';
+import { getYoloConfig, insertYoloExportLog, markYoloConfigExported, yoloSelection } from './queries';
+import type { YoloAnnotation } from './schemas';
 
 interface VideoProbe {
   fps: number;
@@ -59,8 +54,7 @@ export async function exportYoloDataset(
   const options = yoloExportData.parse(input);
   const config = await getYoloConfig(deps.db, options.config_id);
   if (!config) throw new PermanentJobError(`Export configuration ${options.config_id} not found`);
-  const videoIds = await selectYoloVideos(deps.db, config.id);
-  const annotations = await yoloExportAnnotations(deps.db, config, videoIds);
+  const { videoIds, annotations } = await yoloSelection(deps.db, config);
   const exportsDir = path.resolve(deps.config.EXPORTS_DIR);
   const downloadsDir = path.resolve(deps.config.DOWNLOADS_DIR);
   const { media } = deps;
@@ -179,11 +173,14 @@ export async function exportYoloDataset(
     );
   });
 
-  await recordYoloExport(deps.db, {
-    configId: config.id,
-    exportPath,
-    videoCount: videoIds.length,
-    annotationCount,
+  await withPgTransaction(deps.db, async (client) => {
+    await insertYoloExportLog(client, {
+      configId: config.id,
+      exportPath,
+      videoCount: videoIds.length,
+      annotationCount,
+    });
+    await markYoloConfigExported(client, config.id, annotationCount);
   });
   return {
     success: true,
@@ -194,12 +191,5 @@ export async function exportYoloDataset(
     train_count: trainCount,
     val_count: valCount,
     class_mapping: config.class_mapping,
-  };
-}
-
-export function yoloProcessors(deps: DomainDeps) {
-  return {
-    'yolo.export': (data: z.output<typeof yoloExportData>, context: JobContext) =>
-      exportYoloDataset(deps, data, context),
   };
 }

@@ -1,25 +1,12 @@
 import type { Database } from '@groundtruth/db';
+import { sqlFlag, sqlTimestamp, type Queryable } from '../shared/sql';
+import type { NewYoloConfig, NewYoloFilter, YoloAnnotation, YoloConfigRow } from './schemas';
 
-/** YoloConfig shape (api.md §2.1): flags 0/1, class_mapping parsed, timestamps as legacy text. */
-export interface YoloConfigRow {
-  id: number;
-  config_name: string;
-  description: string | null;
-  class_mapping: Record<string, number>;
-  include_reviewed_only: number | null;
-  include_ai_generated: number | null;
-  include_negative_examples: number | null;
-  min_confidence: number | null;
-  export_format: string | null;
-  created_date: string | null;
-  last_export_date: string | null;
-  last_export_count: number | null;
-}
-
-const CONFIG_COLUMNS = `id, config_name, description, class_mapping, include_reviewed_only::int AS include_reviewed_only,
-  include_ai_generated::int AS include_ai_generated, include_negative_examples::int AS include_negative_examples,
-  min_confidence, export_format, to_char(created_date, 'YYYY-MM-DD HH24:MI:SS') AS created_date,
-  to_char(last_export_date, 'YYYY-MM-DD HH24:MI:SS') AS last_export_date, last_export_count`;
+const CONFIG_COLUMNS = `id, config_name, description, class_mapping,
+  ${sqlFlag('include_reviewed_only')} AS include_reviewed_only, ${sqlFlag('include_ai_generated')} AS include_ai_generated,
+  ${sqlFlag('include_negative_examples')} AS include_negative_examples, min_confidence, export_format,
+  ${sqlTimestamp('created_date')} AS created_date, ${sqlTimestamp('last_export_date')} AS last_export_date,
+  last_export_count`;
 
 export async function listYoloConfigs(db: Database): Promise<YoloConfigRow[]> {
   const { rows } = await db.pool.query<YoloConfigRow>(
@@ -36,43 +23,29 @@ export async function getYoloConfig(db: Database, id: number): Promise<YoloConfi
   return rows[0];
 }
 
-export interface NewYoloConfig {
-  configName: string;
-  classMapping: Record<string, number>;
-  description: string;
-  includeReviewedOnly: boolean;
-  includeAiGenerated: boolean;
-  includeNegativeExamples: boolean;
-  minConfidence: number;
-}
-
-/** Returns undefined when the name is taken (the route answers 409). */
+/** Returns undefined when the name is taken. */
 export async function createYoloConfig(db: Database, input: NewYoloConfig): Promise<number | undefined> {
   const { rows } = await db.pool.query<{ id: number }>(
     `INSERT INTO yolo_export_configs (config_name, description, class_mapping, include_reviewed_only,
        include_ai_generated, include_negative_examples, min_confidence, export_format)
      VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, 'yolov8') ON CONFLICT (config_name) DO NOTHING RETURNING id`,
     [
-      input.configName,
+      input.config_name,
       input.description,
-      JSON.stringify(input.classMapping),
-      input.includeReviewedOnly,
-      input.includeAiGenerated,
-      input.includeNegativeExamples,
-      input.minConfidence,
+      JSON.stringify(input.class_mapping),
+      input.include_reviewed_only,
+      input.include_ai_generated,
+      input.include_negative_examples,
+      input.min_confidence,
     ],
   );
   return rows[0]?.id;
 }
 
-export async function addYoloFilter(
-  db: Database,
-  configId: number,
-  filter: { filterType: string; filterValue: string; isExclusion: boolean },
-): Promise<void> {
+export async function addYoloFilter(db: Database, configId: number, filter: NewYoloFilter): Promise<void> {
   await db.pool.query(
     `INSERT INTO yolo_export_filters (export_config_id, filter_type, filter_value, is_exclusion) VALUES ($1, $2, $3, $4)`,
-    [configId, filter.filterType, filter.filterValue, filter.isExclusion],
+    [configId, filter.filter_type, filter.filter_value, filter.is_exclusion],
   );
 }
 
@@ -138,21 +111,6 @@ export async function selectYoloVideos(db: Database, configId: number): Promise<
   return [...selected].sort((a, b) => a - b);
 }
 
-export interface YoloAnnotation {
-  id: number;
-  video_id: number;
-  timestamp: number;
-  bbox_x: number;
-  bbox_y: number;
-  bbox_width: number;
-  bbox_height: number;
-  activity_tag: string;
-  is_negative: boolean | null;
-  filename: string;
-  width: number | null;
-  height: number | null;
-}
-
 /** Keyframe boxes the export writes: the config's flags applied (§4.1 route 41), mapped classes only. */
 export async function yoloExportAnnotations(
   db: Database,
@@ -179,20 +137,13 @@ export async function yoloExportAnnotations(
   return rows;
 }
 
-/** Preview counts with the same rules as the export (§9 #28: aligned). */
-export async function previewYoloExport(db: Database, config: YoloConfigRow) {
+/** The config's videos and the boxes the export writes from them: preview and export count alike (§9 #28). */
+export async function yoloSelection(
+  db: Database,
+  config: YoloConfigRow,
+): Promise<{ videoIds: number[]; annotations: YoloAnnotation[] }> {
   const videoIds = await selectYoloVideos(db, config.id);
-  const annotations = await yoloExportAnnotations(db, config, videoIds);
-  const classDistribution: Record<string, number> = {};
-  for (const annotation of annotations) {
-    classDistribution[annotation.activity_tag] = (classDistribution[annotation.activity_tag] ?? 0) + 1;
-  }
-  return {
-    video_count: videoIds.length,
-    total_annotations: annotations.length,
-    class_distribution: classDistribution,
-    config,
-  };
+  return { videoIds, annotations: await yoloExportAnnotations(db, config, videoIds) };
 }
 
 export async function yoloActivityTags(db: Database): Promise<{ name: string; count: number }[]> {
@@ -203,27 +154,26 @@ export async function yoloActivityTags(db: Database): Promise<{ name: string; co
   return rows;
 }
 
-export async function recordYoloExport(
-  db: Database,
-  input: { configId: number; exportPath: string; videoCount: number; annotationCount: number },
+// ---- an export's record: both in the caller's transaction
+
+export async function insertYoloExportLog(
+  client: Queryable,
+  log: { configId: number; exportPath: string; videoCount: number; annotationCount: number },
 ): Promise<void> {
-  const client = await db.pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(
-      `INSERT INTO yolo_export_logs (export_config_id, export_path, video_count, annotation_count, export_format)
-       VALUES ($1, $2, $3, $4, 'yolov8')`,
-      [input.configId, input.exportPath, input.videoCount, input.annotationCount],
-    );
-    await client.query(
-      `UPDATE yolo_export_configs SET last_export_date = timezone('utc', now()), last_export_count = $2 WHERE id = $1`,
-      [input.configId, input.annotationCount],
-    );
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+  await client.query(
+    `INSERT INTO yolo_export_logs (export_config_id, export_path, video_count, annotation_count, export_format)
+     VALUES ($1, $2, $3, $4, 'yolov8')`,
+    [log.configId, log.exportPath, log.videoCount, log.annotationCount],
+  );
+}
+
+export async function markYoloConfigExported(
+  client: Queryable,
+  configId: number,
+  annotationCount: number,
+): Promise<void> {
+  await client.query(
+    `UPDATE yolo_export_configs SET last_export_date = timezone('utc', now()), last_export_count = $2 WHERE id = $1`,
+    [configId, annotationCount],
+  );
 }

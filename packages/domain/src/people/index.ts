@@ -1,0 +1,4 @@
+export * from './schemas';
+export * from './person-name';
+export * from './queries';
+export * from './service';

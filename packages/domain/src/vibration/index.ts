@@ -1,0 +1,5 @@
+export * from './schemas';
+export * from './queries';
+export * from './jobs';
+export * from './export';
+export * from './service';
