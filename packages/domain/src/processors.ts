@@ -1,7 +1,5 @@
 import { missingProcessors, type JobProcessors } from '@groundtruth/jobs';
 import { EXTERNALLY_PROCESSED_JOBS, jobCatalog, type JobCatalog } from './catalog';
-import { ecoeyeProcessors } from './ecoeye/processors';
-import { ingestProcessors } from './ingest/processors';
 import type { Services } from './services';
 import type { DomainDeps } from './shared/deps';
 import { trainingProcessors } from './training/dispatch';
@@ -14,8 +12,6 @@ function standaloneProcessors(deps: DomainDeps): JobProcessors<JobCatalog> {
     ...trainingProcessors(deps),
     ...yoloProcessors(deps),
     ...vibrationProcessors(deps),
-    ...ecoeyeProcessors(deps),
-    ...ingestProcessors(deps),
   };
 }
 

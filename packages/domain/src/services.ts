@@ -1,3 +1,6 @@
+import { EcoeyeRelayService } from './ecoeye/relay-service';
+import { EcoeyeSyncService } from './ecoeye/sync-service';
+import { IngestService } from './ingest/service';
 import type { DomainDeps } from './shared/deps';
 import { VideoService } from './videos/service';
 
@@ -5,6 +8,9 @@ import { VideoService } from './videos/service';
 export function createServices(deps: DomainDeps) {
   return {
     videos: new VideoService(deps),
+    ingest: new IngestService(deps),
+    ecoeyeSync: new EcoeyeSyncService(deps),
+    ecoeyeRelay: new EcoeyeRelayService(deps),
   };
 }
 
