@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { makeTestVideo } from '@groundtruth/media/testing';
-import { jobCatalog, trainingProcessors, vibrationProcessors, yoloProcessors } from '@groundtruth/domain';
+import { jobCatalog, vibrationProcessors, yoloProcessors } from '@groundtruth/domain';
 import { startJobRunner, type JobRunner } from '@groundtruth/jobs';
 import { startTestApp, type TestApp } from './harness';
 
@@ -20,12 +20,12 @@ describe('training queue, YOLO and vibration exports', () => {
       DOWNLOADS_DIR: path.join(dir, 'downloads'),
       TRAINING_BACKEND: 'queue',
     });
-    const { db, queue } = t.context;
+    const { db, queue, services } = t.context;
     const { deps } = t;
     runner = startJobRunner({
       backend: queue,
       catalog: jobCatalog,
-      processors: { ...trainingProcessors(deps), ...yoloProcessors(deps), ...vibrationProcessors(deps) },
+      processors: { ...services.training.processors, ...yoloProcessors(deps), ...vibrationProcessors(deps) },
       concurrency: 2,
     });
     mkdirSync(path.join(dir, 'downloads'), { recursive: true });
@@ -317,7 +317,7 @@ describe('training dispatch on the PostgreSQL queue backend (no REDIS_URL)', () 
     runner = startJobRunner({
       backend: t.context.queue,
       catalog: jobCatalog,
-      processors: trainingProcessors(t.deps),
+      processors: t.context.services.training.processors,
     });
   });
   afterAll(async () => {

@@ -2,14 +2,12 @@ import { missingProcessors, type JobProcessors } from '@groundtruth/jobs';
 import { EXTERNALLY_PROCESSED_JOBS, jobCatalog, type JobCatalog } from './catalog';
 import type { Services } from './services';
 import type { DomainDeps } from './shared/deps';
-import { trainingProcessors } from './training/dispatch';
 import { vibrationProcessors } from './vibration/export';
 import { yoloProcessors } from './yolo/export';
 
 /** Processors of the features whose jobs are not yet handled by their service (each entry moves into its service). */
 function standaloneProcessors(deps: DomainDeps): JobProcessors<JobCatalog> {
   return {
-    ...trainingProcessors(deps),
     ...yoloProcessors(deps),
     ...vibrationProcessors(deps),
   };

@@ -2,6 +2,7 @@ import { EcoeyeRelayService } from './ecoeye/relay-service';
 import { EcoeyeSyncService } from './ecoeye/sync-service';
 import { IngestService } from './ingest/service';
 import type { DomainDeps } from './shared/deps';
+import { TrainingService } from './training/service';
 import { VideoService } from './videos/service';
 
 /** Every feature's service over one set of dependencies: what apps/api routes and apps/worker call. */
@@ -11,6 +12,7 @@ export function createServices(deps: DomainDeps) {
     ingest: new IngestService(deps),
     ecoeyeSync: new EcoeyeSyncService(deps),
     ecoeyeRelay: new EcoeyeRelayService(deps),
+    training: new TrainingService(deps),
   };
 }
 
