@@ -49,6 +49,8 @@ const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
   conflict: 409,
   'tool-missing': 503,
   unavailable: 503,
+  // The legacy relay proxy answered 500 with the reason when the relay failed.
+  upstream: 500,
 };
 
 /** The legacy envelope for every error: `{ success: false, error }`, JSON, never HTML. */

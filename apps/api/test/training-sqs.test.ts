@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { jobCatalog, trainingProcessors } from '@groundtruth/domain';
+import { jobCatalog } from '@groundtruth/domain';
 import { startJobRunner, type JobRunner } from '@groundtruth/jobs';
 import { startFakeAws, type FakeAws } from './fake-aws';
 import { startTestApp, type TestApp } from './harness';
@@ -35,7 +35,7 @@ describe('training dispatch over S3 + SQS (local fakes speaking the AWS protocol
     runner = startJobRunner({
       backend: t.context.queue,
       catalog: jobCatalog,
-      processors: trainingProcessors(t.deps),
+      processors: t.context.services.training.processors,
     });
   });
   afterAll(async () => {

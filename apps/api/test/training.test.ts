@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { makeTestVideo } from '@groundtruth/media/testing';
-import { jobCatalog, trainingProcessors } from '@groundtruth/domain';
+import { jobCatalog } from '@groundtruth/domain';
 import { startJobRunner, type JobRunner } from '@groundtruth/jobs';
 import { startTestApp, type TestApp } from './harness';
 
@@ -21,12 +21,11 @@ describe('training queue, YOLO and vibration exports', () => {
       TRAINING_BACKEND: 'queue',
     });
     const { db, queue } = t.context;
-    const { deps } = t;
-    const { yolo, vibration } = t.context.services;
+    const { training, yolo, vibration } = t.context.services;
     runner = startJobRunner({
       backend: queue,
       catalog: jobCatalog,
-      processors: { ...trainingProcessors(deps), ...yolo.processors, ...vibration.processors },
+      processors: { ...training.processors, ...yolo.processors, ...vibration.processors },
       concurrency: 2,
     });
     mkdirSync(path.join(dir, 'downloads'), { recursive: true });
@@ -318,7 +317,7 @@ describe('training dispatch on the PostgreSQL queue backend (no REDIS_URL)', () 
     runner = startJobRunner({
       backend: t.context.queue,
       catalog: jobCatalog,
-      processors: trainingProcessors(t.deps),
+      processors: t.context.services.training.processors,
     });
   });
   afterAll(async () => {

@@ -11,7 +11,7 @@ import {
   uniqueRedisPrefix,
   withAdminClient,
 } from '@groundtruth/db/testing';
-import { createDomainDeps, ecoeyeProcessors, jobCatalog, saveEcoeyeSettings } from '@groundtruth/domain';
+import { createDomainDeps, EcoeyeSyncService, jobCatalog, saveEcoeyeSettings } from '@groundtruth/domain';
 import { generateFakeEvents, startFakeEcoeye } from '@groundtruth/domain/testing/fake-ecoeye';
 import { startJobRunner } from '@groundtruth/jobs';
 import { createQueueBackend } from '@groundtruth/queue';
@@ -55,12 +55,12 @@ export async function ecoeyeSyncBench(): Promise<BenchFigures> {
     const runner = startJobRunner({
       backend,
       catalog: jobCatalog,
-      processors: ecoeyeProcessors(deps, { client: { backoffMs: 250 } }),
+      processors: new EcoeyeSyncService(deps, { client: { backoffMs: 250 } }).processors,
       concurrency: config.WORKER_CONCURRENCY,
     });
     try {
       await saveEcoeyeSettings(
-        db.prisma,
+        db,
         { apiKey: 'bench', apiSecret: 'bench' },
         config.GROUNDTRUTH_ENCRYPTION_SECRET,
       );

@@ -1,13 +1,7 @@
 import { pino } from 'pino';
 import { loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
-import {
-  applyEcoeyeSchedule,
-  createDomainDeps,
-  createServices,
-  jobCatalog,
-  jobProcessors,
-} from '@groundtruth/domain';
+import { createDomainDeps, createServices, jobCatalog, jobProcessors } from '@groundtruth/domain';
 import { startJobRunner } from '@groundtruth/jobs';
 import { createQueueBackend } from '@groundtruth/queue';
 
@@ -21,10 +15,11 @@ const queue = createQueueBackend({
 });
 const deps = createDomainDeps({ config, db, queue });
 const producer = deps.jobs;
+const services = createServices(deps);
 const runner = startJobRunner({
   backend: queue,
   catalog: jobCatalog,
-  processors: jobProcessors(createServices(deps), deps),
+  processors: jobProcessors(services),
   concurrency: config.WORKER_CONCURRENCY,
   shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
   workerOptions: {
@@ -37,7 +32,7 @@ const runner = startJobRunner({
 async function start(): Promise<void> {
   const status = await queue.check();
   // The alert sync's job scheduler follows the interval stored in settings (the API re-applies it on change).
-  const syncEveryMinutes = await applyEcoeyeSchedule(db.prisma, producer);
+  const syncEveryMinutes = await services.ecoeyeSync.applySchedule();
   logger.info(
     {
       backend: status.backend,

@@ -1,26 +1,13 @@
 import { missingProcessors, type JobProcessors } from '@groundtruth/jobs';
 import { EXTERNALLY_PROCESSED_JOBS, jobCatalog, type JobCatalog } from './catalog';
-import { ecoeyeProcessors } from './ecoeye/processors';
-import { ingestProcessors } from './ingest/processors';
 import type { Services } from './services';
-import type { DomainDeps } from './shared/deps';
-import { trainingProcessors } from './training/dispatch';
-
-/** Processors of the features whose jobs are not yet handled by their service (each entry moves into its service). */
-function standaloneProcessors(deps: DomainDeps): JobProcessors<JobCatalog> {
-  return {
-    ...trainingProcessors(deps),
-    ...ecoeyeProcessors(deps),
-    ...ingestProcessors(deps),
-  };
-}
 
 /**
  * A processor for every job of the catalog that this platform runs: each service that owns jobs exposes its
  * `processors`. Throws when a job of the catalog would have none (the worker would leave it waiting forever).
  */
-export function jobProcessors(services: Services, deps: DomainDeps): JobProcessors<JobCatalog> {
-  const processors: JobProcessors<JobCatalog> = { ...standaloneProcessors(deps) };
+export function jobProcessors(services: Services): JobProcessors<JobCatalog> {
+  const processors: JobProcessors<JobCatalog> = {};
   for (const service of Object.values(services) as object[]) {
     if ('processors' in service) Object.assign(processors, service.processors);
   }

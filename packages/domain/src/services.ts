@@ -1,9 +1,13 @@
 import { AnnotationService } from './annotations/service';
-import type { DomainDeps } from './shared/deps';
+import { EcoeyeRelayService } from './ecoeye/relay-service';
+import { EcoeyeSyncService } from './ecoeye/sync-service';
 import { FleetService } from './fleet/service';
+import { IngestService } from './ingest/service';
 import { PeopleService } from './people/service';
+import type { DomainDeps } from './shared/deps';
 import { TaxonomyService } from './taxonomy/service';
 import { TopologyService } from './topology/service';
+import { TrainingService } from './training/service';
 import { UnifiService } from './unifi/service';
 import { VibrationService } from './vibration/service';
 import { VideoService } from './videos/service';
@@ -18,8 +22,12 @@ export function createServices(deps: DomainDeps) {
     people: new PeopleService(deps),
     topology: new TopologyService(deps),
     fleet: new FleetService(deps),
+    ingest: new IngestService(deps),
     yolo: new YoloService(deps),
     vibration: new VibrationService(deps),
+    training: new TrainingService(deps),
+    ecoeyeSync: new EcoeyeSyncService(deps),
+    ecoeyeRelay: new EcoeyeRelayService(deps),
     unifi: new UnifiService(deps),
   };
 }

@@ -24,14 +24,7 @@ import {
 } from '@groundtruth/domain/testing/fake-ecoeye';
 import { createQueueBackend, type QueueBackend } from '@groundtruth/queue';
 import { startJobRunner, type JobProducer, type JobRunner } from '@groundtruth/jobs';
-import {
-  applyEcoeyeSchedule,
-  createDomainDeps,
-  ecoeyeProcessors,
-  jobCatalog,
-  type DomainDeps,
-  type JobCatalog,
-} from '../src';
+import { createDomainDeps, EcoeyeSyncService, jobCatalog, type DomainDeps, type JobCatalog } from '../src';
 
 const SECRET = 'jobs-ecoeye-secret';
 const FAST_CLIENT = { backoffMs: 5, maxBackoffMs: 20, timeoutMs: 5_000 };
@@ -74,7 +67,7 @@ describe('EcoEye jobs', () => {
     backend = createQueueBackend({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
     deps = createDomainDeps({ config, db, queue: backend });
     producer = deps.jobs;
-    await saveEcoeyeSettings(db.prisma, { apiKey: 'k', apiSecret: 's' }, SECRET);
+    await saveEcoeyeSettings(db, { apiKey: 'k', apiSecret: 's' }, SECRET);
   });
 
   afterAll(async () => {
@@ -91,7 +84,7 @@ describe('EcoEye jobs', () => {
     const runner = startJobRunner({
       backend,
       catalog: jobCatalog,
-      processors: ecoeyeProcessors(deps, { client: FAST_CLIENT, pageSize: 6 }),
+      processors: new EcoeyeSyncService(deps, { client: FAST_CLIENT, pageSize: 6 }).processors,
       concurrency: 2,
       shutdownGraceMs: 2_000,
       workerOptions,
@@ -154,7 +147,7 @@ describe('EcoEye jobs', () => {
     fake.events = generateFakeEvents(1_000);
     const controller = new AbortController();
     const client = createEcoeyeClient(fake.url, null, FAST_CLIENT);
-    const interrupted = await syncEcoeyeAlerts(db.prisma, client, {
+    const interrupted = await syncEcoeyeAlerts(db, client, {
       pageSize: 200,
       signal: controller.signal,
       onProgress: ({ pages }) => {
@@ -163,7 +156,7 @@ describe('EcoEye jobs', () => {
     });
     expect(interrupted).toMatchObject({ success: false, total_synced: 400 });
     expect(await db.prisma.ecoeyeAlert.count()).toBe(400);
-    const rerun = await syncEcoeyeAlerts(db.prisma, client, { pageSize: 200 });
+    const rerun = await syncEcoeyeAlerts(db, client, { pageSize: 200 });
     expect(rerun).toMatchObject({ success: true, total_synced: 1_000, new_alerts: 600, updated_alerts: 400 });
     expect(await db.prisma.ecoeyeAlert.count()).toBe(1_000);
   });
@@ -171,7 +164,7 @@ describe('EcoEye jobs', () => {
   it('times out a relay that does not answer, recording a failed run', async () => {
     fake.options.eventsDelayMs = 1_000;
     const client = createEcoeyeClient(fake.url, null, { timeoutMs: 100, maxAttempts: 2, backoffMs: 5 });
-    const result = await syncEcoeyeAlerts(db.prisma, client, { pageSize: 200 });
+    const result = await syncEcoeyeAlerts(db, client, { pageSize: 200 });
     fake.options.eventsDelayMs = undefined;
     expect(result).toMatchObject({ success: false, error: 'EcoEye relay did not answer within 100 ms' });
     const history = await db.prisma.syncHistory.findUniqueOrThrow({ where: { id: result.history_id } });
@@ -189,13 +182,13 @@ describe('EcoEye jobs', () => {
     });
     await db.prisma.video.deleteMany({ where: { originalUrl: `ecoeye://${alertId}` } });
     const client = createEcoeyeClient(fake.url, null, FAST_CLIENT);
-    const dirs = ingestDirs(deps.config);
+    const dirs = ingestDirs(deps);
 
     // Killed: the process dies (abort) while the file streams; only a temp file could be left.
     fake.stallVideoAfterBytes = 200;
     const videosBefore = fake.counts.videos;
     const killer = new AbortController();
-    const killed = downloadAlertVideo(db.prisma, client, alertId, dirs, killer.signal);
+    const killed = downloadAlertVideo(db, client, alertId, dirs, killer.signal);
     await until(async () => fake.counts.videos > videosBefore || undefined);
     await new Promise((resolve) => setTimeout(resolve, 100));
     killer.abort(new Error('SIGKILL'));
@@ -205,8 +198,8 @@ describe('EcoEye jobs', () => {
 
     // Retry, raced by a second worker: one file, one row, alert marked once.
     const [a, b] = await Promise.all([
-      downloadAlertVideo(db.prisma, client, alertId, dirs),
-      downloadAlertVideo(db.prisma, client, alertId, dirs),
+      downloadAlertVideo(db, client, alertId, dirs),
+      downloadAlertVideo(db, client, alertId, dirs),
     ]);
     expect(a.status).toBe('success');
     expect(b.status).toBe('success');
@@ -220,7 +213,7 @@ describe('EcoEye jobs', () => {
 
     // Once downloaded, a further retry does not fetch again.
     const before = fake.counts.videos;
-    const third = await downloadAlertVideo(db.prisma, client, alertId, dirs);
+    const third = await downloadAlertVideo(db, client, alertId, dirs);
     expect(third).toMatchObject({ status: 'success', already: true, video_id: rows[0]!.id });
     expect(fake.counts.videos).toBe(before);
   });
@@ -253,12 +246,12 @@ describe('EcoEye jobs', () => {
   }, 60_000);
 
   it('schedules the alert sync from the stored interval', async () => {
-    await saveEcoeyeSettings(db.prisma, { apiKey: 'k', apiSecret: 's', syncIntervalMinutes: 5 }, SECRET);
-    expect(await applyEcoeyeSchedule(db.prisma, producer)).toBe(5);
+    await saveEcoeyeSettings(db, { apiKey: 'k', apiSecret: 's', syncIntervalMinutes: 5 }, SECRET);
+    expect(await new EcoeyeSyncService(deps).applySchedule()).toBe(5);
     const [scheduler] = await producer.queue('ecoeye').getJobSchedulers();
     expect(scheduler).toMatchObject({ key: 'ecoeye-alert-sync', every: 300_000, name: 'sync-alerts' });
-    await saveEcoeyeSettings(db.prisma, { apiKey: 'k', apiSecret: 's', syncIntervalMinutes: 0 }, SECRET);
-    expect(await applyEcoeyeSchedule(db.prisma, producer)).toBe(0);
+    await saveEcoeyeSettings(db, { apiKey: 'k', apiSecret: 's', syncIntervalMinutes: 0 }, SECRET);
+    expect(await new EcoeyeSyncService(deps).applySchedule()).toBe(0);
     expect(await producer.queue('ecoeye').getJobSchedulers()).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ import { makeTestVideo } from '@groundtruth/media/testing';
 import { installFakeYtDlp } from '@groundtruth/domain/testing/fake-yt-dlp';
 import { createQueueBackend, type QueueBackend } from '@groundtruth/queue';
 import { startJobRunner, type JobProducer, type JobRunner } from '@groundtruth/jobs';
-import { createDomainDeps, ingestProcessors, jobCatalog, type JobCatalog } from '../src';
+import { createDomainDeps, IngestService, jobCatalog, type JobCatalog } from '../src';
 import { normalizeVideoUrl } from '../src';
 
 describe('URL download job (yt-dlp)', () => {
@@ -41,7 +41,7 @@ describe('URL download job (yt-dlp)', () => {
     backend = createQueueBackend({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
     const deps = createDomainDeps({ config, db, queue: backend });
     producer = deps.jobs;
-    runner = startJobRunner({ backend, catalog: jobCatalog, processors: ingestProcessors(deps) });
+    runner = startJobRunner({ backend, catalog: jobCatalog, processors: new IngestService(deps).processors });
   });
 
   afterAll(async () => {

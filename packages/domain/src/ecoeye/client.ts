@@ -142,6 +142,18 @@ export class EcoeyeClient {
   }
 }
 
+/**
+ * The one way to build a client of the relay's sync endpoints: `apiKey` (the stored EcoEye key, or the relay
+ * proxy's ECOEYE_API_KEY) is sent as `X-API-Key`; `options` tune timeouts and back-off.
+ */
+export function createEcoeyeClient(
+  baseUrl: string,
+  credentials: { apiKey: string | null | undefined } | null,
+  options: Partial<EcoeyeClientOptions> = {},
+): EcoeyeClient {
+  return new EcoeyeClient({ baseUrl, apiKey: credentials?.apiKey ?? null, ...options });
+}
+
 /** The download path of a relay `video_path`: the part after `/videos/`, or the whole value. */
 export function relayVideoPath(videoPath: string): string {
   const marker = videoPath.indexOf('/videos/');

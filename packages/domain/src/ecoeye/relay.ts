@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { PrismaClient } from '@groundtruth/db';
-import { EcoeyeClient, relayVideoPath } from './client';
-import {
-  describeStoredVideo,
-  registerVideo,
-  secureFilename,
-  streamToFile,
-  type IngestDirs,
-} from '../ingest/files';
+import type { Database } from '@groundtruth/db';
+import { describeStoredVideo, secureFilename, streamToFile, type IngestDirs } from '../ingest/files';
+import { registerVideo } from '../ingest/queries';
+import { NotFoundError, UpstreamError } from '../shared/errors';
+import { createEcoeyeClient, relayVideoPath } from './client';
+import { findImportedVideo, importedVideos } from './queries';
+import type { ImportEventAnswer } from './schemas';
 
 /**
  * The EcoEye relay proxy behind /api/ecoeye/* (api.md §4.4): PHP endpoints of the relay called with the
@@ -20,27 +18,27 @@ export interface RelayOptions {
   apiKey: string | undefined;
 }
 
-export class RelayError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RelayError';
-  }
-}
+/** The relay failed or answered something unreadable (the legacy proxy's 500 with the reason). */
+export class RelayError extends UpstreamError {}
 
 export interface RelayAnswer {
   status: number;
   body: unknown;
 }
 
+export interface RelayRequestInit {
+  method?: 'GET' | 'POST' | 'DELETE';
+  query?: Record<string, string | undefined>;
+  /** Sent as JSON. */
+  body?: unknown;
+  timeoutMs?: number;
+}
+
+/** One call of a relay endpoint: its status and JSON body (null when empty); a RelayError when it fails. */
 export async function relayRequest(
   relay: RelayOptions,
   endpoint: string,
-  init: {
-    method?: 'GET' | 'POST' | 'DELETE';
-    query?: Record<string, string | undefined>;
-    body?: unknown;
-    timeoutMs?: number;
-  } = {},
+  init: RelayRequestInit = {},
 ): Promise<RelayAnswer> {
   const url = new URL(`${relay.baseUrl.replace(/\/+$/, '')}/${endpoint}`);
   for (const [key, value] of Object.entries(init.query ?? {})) {
@@ -90,17 +88,15 @@ const text = (value: unknown): string | undefined =>
  * Route 52 enrichment: marks events already in the studio (a videos row whose original_url is
  * `ecoeye://<event_id>`), with links to the local file and thumbnail.
  */
-export async function enrichRelayEvents(prisma: PrismaClient, body: unknown): Promise<unknown> {
+export async function enrichRelayEvents(db: Database, body: unknown): Promise<unknown> {
   const payload = body as { success?: unknown; events?: unknown } | null;
   if (!payload || !payload.success || !Array.isArray(payload.events) || payload.events.length === 0)
     return body;
   const events = payload.events as RelayEvent[];
-  const urls = events.map((event) => `ecoeye://${String(event.event_id)}`);
-  const videos = await prisma.video.findMany({
-    where: { originalUrl: { in: urls } },
-    select: { id: true, filename: true, originalUrl: true, thumbnailPath: true },
-    orderBy: { id: 'asc' },
-  });
+  const videos = await importedVideos(
+    db,
+    events.map((event) => `ecoeye://${String(event.event_id)}`),
+  );
   // Prefer a real file over a metadata-only placeholder of the same event.
   const byUrl = new Map<string, (typeof videos)[number]>();
   for (const video of videos) {
@@ -128,13 +124,6 @@ export async function enrichRelayEvents(prisma: PrismaClient, body: unknown): Pr
   };
 }
 
-export interface SyncSampleDeps extends Pick<IngestDirs, 'downloadsDir' | 'thumbnailsDir' | 'media'> {
-  relay: RelayOptions;
-}
-
-export type SyncSampleResult =
-  { status: 200; body: Record<string, unknown> } | { status: 404; body: { success: false; error: string } };
-
 async function findRelayEvent(relay: RelayOptions, eventId: string): Promise<RelayEvent | null> {
   const direct = await relayRequest(relay, 'api-thumbnails.php', { query: { event_id: eventId } });
   const directEvents = (direct.body as { events?: RelayEvent[] } | null)?.events ?? [];
@@ -151,29 +140,23 @@ async function findRelayEvent(relay: RelayOptions, eventId: string): Promise<Rel
 
 /**
  * Route 53: imports one relay event into the studio, as its video (downloaded, probed, thumbnailed — §9 #4) or as
- * a metadata-only placeholder row. Already-imported events (exact `ecoeye://<id>` match) are reported, not doubled.
+ * a metadata-only placeholder row. Already-imported events (exact `ecoeye://<id>` match) are reported, not doubled;
+ * an event the relay does not know is a NotFoundError.
  */
 export async function importRelayEvent(
-  prisma: PrismaClient,
-  deps: SyncSampleDeps,
+  db: Database,
+  relay: RelayOptions,
+  dirs: IngestDirs,
   eventId: string,
   includeVideo: boolean,
-): Promise<SyncSampleResult> {
+): Promise<ImportEventAnswer> {
   const originalUrl = `ecoeye://${eventId}`;
-  const existing = await prisma.video.findFirst({ where: { originalUrl }, select: { id: true } });
-  if (existing) {
-    return {
-      status: 200,
-      body: {
-        success: true,
-        record_id: existing.id,
-        message: 'Event already imported',
-        already_imported: true,
-      },
-    };
+  const existing = await findImportedVideo(db, originalUrl);
+  if (existing !== null) {
+    return { success: true, record_id: existing, message: 'Event already imported', already_imported: true };
   }
-  const event = await findRelayEvent(deps.relay, eventId);
-  if (!event) return { status: 404, body: { success: false, error: `Event not found: ${eventId}` } };
+  const event = await findRelayEvent(relay, eventId);
+  if (!event) throw new NotFoundError(`Event not found: ${eventId}`);
   const notes = [
     `EcoEye event: ${eventId}`,
     `Camera: ${text(event.camera_name) ?? 'Unknown'}`,
@@ -186,39 +169,32 @@ export async function importRelayEvent(
   const safeId = secureFilename(eventId) || 'event';
   const videoPath = text(event.video_path);
   if (includeVideo && videoPath) {
-    const client = new EcoeyeClient({
-      baseUrl: deps.relay.baseUrl,
-      apiKey: deps.relay.apiKey,
-      maxAttempts: 3,
-    });
+    const client = createEcoeyeClient(relay.baseUrl, { apiKey: relay.apiKey }, { maxAttempts: 3 });
     const relative = relayVideoPath(videoPath);
     const filename = `ecoeye_${safeId}_${secureFilename(path.basename(relative)) || 'video.mp4'}`;
-    const target = path.resolve(deps.downloadsDir, filename);
+    const target = path.resolve(dirs.downloadsDir, filename);
     const response = await client.video(relative);
     if (!response.body) throw new RelayError('EcoEye relay sent an empty video body');
     await streamToFile(response.body, target);
-    const videoId = await registerVideo(prisma, {
+    const videoId = await registerVideo(db, {
       filename,
       originalUrl,
       title: `${text(event.camera_name) ?? 'Unknown'} - ${text(event.event_type) ?? 'event'}`,
       notes,
-      ...(await describeStoredVideo(target, deps)),
+      ...(await describeStoredVideo(target, dirs)),
     });
-    return {
-      status: 200,
-      body: { success: true, video_id: videoId, message: 'Video imported successfully' },
-    };
+    return { success: true, video_id: videoId, message: 'Video imported successfully' };
   }
   let thumbnailPath: string | null = null;
   const thumbnail = text(event.thumbnail);
   if (thumbnail) {
     const data = thumbnail.startsWith('data:image') ? thumbnail.slice(thumbnail.indexOf(',') + 1) : thumbnail;
-    const dir = path.resolve(deps.thumbnailsDir);
+    const dir = path.resolve(dirs.thumbnailsDir);
     await mkdir(dir, { recursive: true });
     thumbnailPath = path.join(dir, `ecoeye_${safeId}_${randomBytes(4).toString('hex')}.jpg`);
     await writeFile(thumbnailPath, Buffer.from(data, 'base64'));
   }
-  const recordId = await registerVideo(prisma, {
+  const recordId = await registerVideo(db, {
     filename: `ecoeye_metadata_${safeId}.placeholder`,
     originalUrl,
     title: `[No Video] ${text(event.camera_name) ?? 'Unknown'} - ${text(event.event_type) ?? 'event'}`,
@@ -226,8 +202,5 @@ export async function importRelayEvent(
     metadata: { duration: null, width: null, height: null, fps: null, fileSize: null },
     thumbnailPath,
   });
-  return {
-    status: 200,
-    body: { success: true, record_id: recordId, message: 'Metadata imported successfully (no video)' },
-  };
+  return { success: true, record_id: recordId, message: 'Metadata imported successfully (no video)' };
 }

@@ -4,7 +4,13 @@
  */
 export abstract class DomainError extends Error {
   abstract readonly kind:
-    'not-found' | 'invalid-input' | 'conflict' | 'not-configured' | 'tool-missing' | 'unavailable';
+    | 'not-found'
+    | 'invalid-input'
+    | 'conflict'
+    | 'not-configured'
+    | 'tool-missing'
+    | 'unavailable'
+    | 'upstream';
 
   constructor(
     message: string,
@@ -51,4 +57,9 @@ export class ToolMissingError extends DomainError {
 /** A dependency is down for now (no worker consuming the queue, a relay not answering): try again later. */
 export class UnavailableError extends DomainError {
   readonly kind = 'unavailable';
+}
+
+/** An external service failed or answered something unreadable (the EcoEye relay): the reason is shown as is. */
+export class UpstreamError extends DomainError {
+  readonly kind = 'upstream';
 }

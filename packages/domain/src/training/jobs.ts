@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineJob } from '@groundtruth/jobs';
 
+/** The message the remote GPU worker reads (jobs.md: SQS body fields, kept for the `queue` backend too). */
 export const trainingMessage = z.object({
   job_id: z.string(),
   type: z.string(),

@@ -1,25 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@groundtruth/db';
+import type { TrainingJobRow } from './schemas';
 
-/** training_jobs lifecycle (api.md §4.8): uploading → queued → processing → completed | failed; cancelled by the user. */
-export type TrainingStatus =
-  'pending' | 'uploading' | 'queued' | 'processing' | 'completed' | 'failed' | 'cancelled';
-
-export interface TrainingJobRow {
-  id: number;
-  job_id: string;
-  job_type: string;
-  status: string;
-  s3_uri: string | null;
-  config_json: string | null;
-  result_json: string | null;
-  error_message: string | null;
-  submitted_at: string | null;
-  completed_at: string | null;
-  export_config_id: number | null;
-  config?: unknown;
-  result?: unknown;
-}
+/** `training_jobs` (api.md §4.8): the lifecycle's writes, guarded by the status they may change. */
 
 // config_json/result_json are JSONB; the legacy API returned the raw JSON text plus the parsed value.
 const JOB_COLUMNS = `id, job_id, job_type, status, s3_uri, config_json::text AS config_json,

@@ -2,23 +2,18 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { z } from 'zod';
 import type { Config } from '@groundtruth/config';
-import { PermanentJobError, type JobContext, type JobProducer } from '@groundtruth/jobs';
+import { PermanentJobError, type JobProducer } from '@groundtruth/jobs';
 import type { JobCatalog } from '../catalog';
-import type { DomainDeps } from '../shared/deps';
-import { exportYoloDataset } from '../yolo/export';
-import type { trainingJobs } from './jobs';
 import { TRAINING_REMOTE_QUEUE, type TrainingMessage } from './jobs';
-import {
-  failTrainingJob,
-  getTrainingJob,
-  markTrainingJobQueued,
-  mergeTrainingJobConfig,
-  trainingS3Prefix,
-} from './queries';
+import { trainingS3Prefix } from './queries';
+import type { TrainingQueueStatus } from './schemas';
 
-/** The message the remote GPU worker reads (jobs.md: SQS body fields, kept for the `queue` backend too). */
+/**
+ * The two ways a training job reaches the remote GPU worker (jobs.md): S3 + SQS (`TRAINING_BACKEND=sqs`, the legacy
+ * way) or a BullMQ queue it consumes (`queue`); and the message counts of each.
+ */
+
 export function awsClients(config: Config): { s3: S3Client; sqs: SQSClient } {
   const common = {
     region: config.AWS_REGION,
@@ -62,13 +57,6 @@ export async function dispatchOverSqs(
     s3.destroy();
     sqs.destroy();
   }
-}
-
-export interface TrainingQueueStatus {
-  queue_messages: number | null;
-  queue_in_flight: number | null;
-  dlq_messages: number | null;
-  error?: string;
 }
 
 /** Real counts: SQS attributes (sqs backend) or the remote BullMQ queue's counts (queue backend). */
@@ -125,63 +113,4 @@ export async function trainingQueueStatus(
   } finally {
     sqs.destroy();
   }
-}
-
-type DispatchData = z.output<(typeof trainingJobs)['training.dispatch']['data']>;
-
-export async function dispatchTrainingJob(deps: DomainDeps, data: DispatchData, context?: JobContext) {
-  const row = await getTrainingJob(deps.db, data.job_id);
-  if (!row) throw new PermanentJobError(`Training job ${data.job_id} not found`);
-  // Re-delivery after a crash, or a job cancelled before we got to it: nothing to do.
-  if (row.status !== 'uploading' && row.status !== 'pending') return { status: row.status };
-  let exportPath = data.export_path;
-  if (!exportPath) {
-    if (data.export_config_id === undefined)
-      throw new PermanentJobError('Either export_config_id or export_path required');
-    const exported = await exportYoloDataset(
-      deps,
-      { config_id: data.export_config_id, ...(data.output_name ? { output_name: data.output_name } : {}) },
-      context,
-    );
-    exportPath = exported.export_path;
-    await mergeTrainingJobConfig(deps.db, data.job_id, {
-      export_stats: {
-        video_count: exported.video_count,
-        frame_count: exported.frame_count,
-        annotation_count: exported.annotation_count,
-        class_mapping: exported.class_mapping,
-      },
-    });
-  }
-  const current = (await getTrainingJob(deps.db, data.job_id))!;
-  const message: TrainingMessage = {
-    job_id: current.job_id,
-    type: current.job_type,
-    created_at: new Date().toISOString(),
-    data_uri: current.s3_uri ?? '',
-    config: (current.config ?? {}) as Record<string, unknown>,
-    callback_url: `/api/training/jobs/${current.job_id}/complete`,
-  };
-  const backend = deps.config.TRAINING_BACKEND;
-  if (backend === 'sqs') {
-    try {
-      await dispatchOverSqs(deps.config, exportPath, message);
-    } catch (error) {
-      const text =
-        error instanceof PermanentJobError ? error.message : `AWS error: ${(error as Error).message}`;
-      await failTrainingJob(deps.db, data.job_id, text);
-      throw new PermanentJobError(text);
-    }
-  } else {
-    await deps.jobs.enqueue('training.remote', { ...message, data_uri: `file://${exportPath}` });
-  }
-  await markTrainingJobQueued(deps.db, data.job_id);
-  return { status: 'queued', backend };
-}
-
-export function trainingProcessors(deps: DomainDeps) {
-  return {
-    'training.dispatch': (data: DispatchData, context: JobContext) =>
-      dispatchTrainingJob(deps, data, context),
-  };
 }
