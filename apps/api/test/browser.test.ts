@@ -12,7 +12,7 @@ import {
   type FakeEcoeye,
 } from '@groundtruth/domain/testing/fake-ecoeye';
 import { makeTestVideo } from '@groundtruth/media/testing';
-import { migrate } from '@groundtruth/migrate';
+import { migrate } from '@groundtruth/legacy-archive';
 import { PAGES } from '../src/routes/pages';
 import { launchChromium } from './chromium';
 import { writeLegacyUi } from './fixtures/legacy-ui';

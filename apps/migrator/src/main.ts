@@ -10,7 +10,7 @@ import {
   MigrateError,
   type MigrateErrorKind,
   type ProgressEvent,
-} from '@groundtruth/migrate';
+} from '@groundtruth/legacy-archive';
 
 const HELP = `Usage: pnpm migrate <file.db> [options]
 
