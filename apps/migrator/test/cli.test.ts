@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { createTestDatabase, sharedPath, type TestDatabase } from '@groundtruth/db/testing';
-import { generateLegacyFile, migrate, targetState } from '@groundtruth/legacy-archive';
+import { migrate } from '@groundtruth/legacy-archive';
+import { generateLegacyFile, targetState } from '@groundtruth/legacy-archive/testing';
 
 const APP_DIR = path.resolve(__dirname, '..');
 const MAIN = path.resolve(__dirname, '../src/main.ts');

@@ -13,14 +13,8 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { createDatabase, tableMetadata } from '@groundtruth/db';
 import { applyMigrations } from '@groundtruth/db/migrations';
 import { benchAdminUrl } from '@groundtruth/db/testing';
-import {
-  deferIndexes,
-  generateLegacyFile,
-  quoteIdent,
-  readTargetSchema,
-  restoreIndexes,
-  targetChecksum,
-} from '../src';
+import { deferIndexes, quoteIdent, readTargetSchema, restoreIndexes, targetChecksum } from '../src';
+import { generateLegacyFile } from '../src/testing';
 
 const scale = Number(process.argv[2] ?? 1);
 /** BENCH_WRITERS=copy skips the (slow) createMany run, e.g. for the 4M-row memory check. */

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createTestDatabase, sharedPath, type TestDatabase } from '@groundtruth/db/testing';
-import { generateLegacyFile, migrate, MigrateError, pgFloat, targetCatalog } from '../src';
+import { migrate, MigrateError, pgFloat } from '../src';
+import { generateLegacyFile, targetCatalog } from '../src/testing';
 import { editLegacy, query, targetState } from './helpers';
 
 const FIXTURE = sharedPath('fixtures/legacy/video_archive.db');

@@ -1,0 +1,3 @@
+/** Test helpers (`@groundtruth/legacy-archive/testing`): synthetic legacy files and snapshots of a migrated target. */
+export * from './generate';
+export * from './snapshot';
