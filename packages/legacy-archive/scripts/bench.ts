@@ -13,7 +13,10 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { createDatabase, tableMetadata } from '@groundtruth/db';
 import { applyMigrations } from '@groundtruth/db/migrations';
 import { benchAdminUrl } from '@groundtruth/db/testing';
-import { deferIndexes, quoteIdent, readTargetSchema, restoreIndexes, targetChecksum } from '../src';
+import { deferIndexes, restoreIndexes } from '../src/import/deferred-indexes';
+import { targetChecksum } from '../src/shared/checksum';
+import { quoteIdent } from '../src/shared/sql';
+import { readTargetSchema } from '../src/shared/target-schema';
 import { generateLegacyFile } from '../src/testing';
 
 const scale = Number(process.argv[2] ?? 1);

@@ -1,10 +1,16 @@
-export * from './convert';
-export * from './deferred';
-export * from './checksum';
-export * from './errors';
-export * from './pipeline';
-export * from './plan';
-export * from './source';
-export * from './target';
-export * from './writers';
-export * from './report';
+/** The legacy SQLite archive: its import into PostgreSQL (`migrate`), and what the CLI prints of a run. */
+export { migrate } from './import/migrate';
+export {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_CONVERSION_THREADS,
+  DEFAULT_WRITER_THREADS,
+  type MigrateOptions,
+  type RunMode,
+  type WriterName,
+} from './import/options';
+export type { MigrationReport } from './import/report';
+export { EXIT_CODES, ConversionError, MigrateError, type MigrateErrorKind } from './shared/errors';
+export { progressPrinter } from './shared/progress';
+export { formatSummary, type ProgressEvent, type RunSummary, type TableReport } from './shared/report';
+export type { RawValue, Value } from './shared/values';

@@ -1,3 +1,4 @@
+import { ConversionError } from '../src';
 import {
   convertBigInt,
   convertBoolean,
@@ -7,8 +8,7 @@ import {
   convertJson,
   convertString,
   convertValue,
-  ConversionError,
-} from '../src';
+} from '../src/import/convert/values';
 
 describe('legacy value conversions', () => {
   it('flags: 0/1, their text forms, true/false, NULL', () => {

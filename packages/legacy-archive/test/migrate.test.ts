@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createTestDatabase, sharedPath, type TestDatabase } from '@groundtruth/db/testing';
-import { migrate, MigrateError, pgFloat } from '../src';
+import { migrate, MigrateError } from '../src';
+import { pgFloat } from '../src/shared/copy-text';
 import { generateLegacyFile, targetCatalog } from '../src/testing';
 import { editLegacy, query, targetState } from './helpers';
 

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { createDatabase, tableMetadata } from '@groundtruth/db';
-import { targetChecksum } from '../checksum';
-import { readTargetSchema } from '../target';
+import { targetChecksum } from '../shared/checksum';
+import { readTargetSchema } from '../shared/target-schema';
 
 const CATALOG_SQL = `
 SELECT 'index' AS kind, tablename AS table_name, indexname AS name, indexdef AS definition

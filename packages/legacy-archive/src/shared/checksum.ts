@@ -2,66 +2,14 @@ import { StringDecoder } from 'node:string_decoder';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { ScalarType } from '@groundtruth/db';
-import type { Value } from './convert';
-import { quoteIdent } from './target';
+import { copyEscape, copyField, copyUnescape, NULL_FIELD } from './copy-text';
+import { quoteIdent } from './sql';
+import type { Value } from './values';
 
 /**
- * A row is checked in its COPY text form: the pipeline writes each value in exactly the text PostgreSQL's COPY TO
- * prints for it (timestamps without trailing zeros, t/f, COPY escapes), so the target side hashes the lines COPY
- * TO returns as they are. Only JSON (JSONB reorders keys and respaces) is normalized on both sides.
+ * A row is checked in its COPY text form (copy-text.ts), so the target side hashes the lines COPY TO returns as
+ * they are. Only JSON (JSONB reorders keys and respaces) is normalized on both sides.
  */
-
-const NULL_FIELD = '\\N';
-const COPY_SPECIAL = /[\\\b\t\n\v\f\r]/;
-const COPY_ESCAPES: Record<string, string> = {
-  '\\': '\\\\',
-  '\b': '\\b',
-  '\t': '\\t',
-  '\n': '\\n',
-  '\v': '\\v',
-  '\f': '\\f',
-  '\r': '\\r',
-};
-const COPY_UNESCAPES: Record<string, string> = Object.fromEntries(
-  Object.entries(COPY_ESCAPES).map(([char, escaped]) => [escaped[1]!, char]),
-);
-
-/** COPY text escaping, the same set PostgreSQL's COPY TO escapes. */
-export function copyEscape(text: string): string {
-  return COPY_SPECIAL.test(text) ? text.replace(/[\\\b\t\n\v\f\r]/g, (char) => COPY_ESCAPES[char]!) : text;
-}
-
-function copyUnescape(field: string): string {
-  return field.includes('\\')
-    ? field.replace(/\\(.)/g, (_, char: string) => COPY_UNESCAPES[char] ?? char)
-    : field;
-}
-
-/**
- * A number as PostgreSQL prints a double: the same shortest round-trip digits as JavaScript, but in exponent form
- * (at least two exponent digits) when the decimal exponent is below -4 or at least 15, and -0 keeps its sign.
- */
-export function pgFloat(value: number): string {
-  const text = String(value);
-  const magnitude = Math.abs(value);
-  // JavaScript switches to exponent form below 1e-6 and from 1e21: only the ranges in between need rewriting
-  if ((magnitude >= 1e-4 && magnitude < 1e15) || value === 0) return Object.is(value, -0) ? '-0' : text;
-  if (!Number.isFinite(value)) return text;
-  const exponential = value.toExponential();
-  const e = exponential.indexOf('e');
-  const exponent = Number(exponential.slice(e + 1));
-  const digits = String(Math.abs(exponent)).padStart(2, '0');
-  return `${exponential.slice(0, e)}e${exponent < 0 ? '-' : '+'}${digits}`;
-}
-
-/** A converted value in COPY text form, exactly as PostgreSQL's COPY TO prints it back. */
-export function copyField(value: Value): string {
-  if (value === null) return NULL_FIELD;
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  if (typeof value === 'string') return copyEscape(value);
-  if (typeof value === 'number') return pgFloat(value);
-  return String(value);
-}
 
 /** The row as the checksum sees it when JSON is involved: JSON canonical (JSONB keeps neither order nor spacing). */
 export function checksumLine(types: ScalarType[], row: Value[]): string {
@@ -95,10 +43,6 @@ export function fieldNormalizer(type: ScalarType): ((field: string) => string) |
   return undefined;
 }
 
-/**
- * Order-independent table checksum: per row a 64-bit hash of its line (two 32-bit multiplicative string hashes),
- * summed per half mod 2^32. An integrity check against lost or altered values, not a cryptographic one.
- */
 /** The 64-bit hash of one line (two 32-bit multiplicative string hashes), written into out[offset], out[offset+1]. */
 export function hashLine(line: string, out: Uint32Array, offset: number): void {
   hashRange(line, 0, line.length, out, offset);
@@ -154,6 +98,23 @@ export class TableHash {
   }
 }
 
+/** Adds COPY TO lines to the hash, normalizing the fields of the columns that need it. */
+function lineHasher(
+  hash: TableHash,
+  columns: { type: ScalarType }[],
+): (text: string, start: number, end: number) => void {
+  const normalizers = columns.map((column) => fieldNormalizer(column.type));
+  if (!normalizers.some(Boolean)) return (text, start, end) => hash.addRange(text, start, end);
+  return (text, start, end) => {
+    const fields = text.slice(start, end).split('\t');
+    for (let i = 0; i < fields.length; i++) {
+      const normalizer = normalizers[i];
+      if (normalizer) fields[i] = normalizer(fields[i]!);
+    }
+    hash.add(fields.join('\t'));
+  };
+}
+
 /** Streams the target table with COPY TO and returns its row count and checksum over the given columns. */
 export async function targetChecksum(
   pool: pg.Pool,
@@ -162,22 +123,8 @@ export async function targetChecksum(
 ): Promise<{ rows: number; hash: bigint }> {
   const client = await pool.connect();
   const hash = new TableHash();
+  const consume = lineHasher(hash, columns);
   let rows = 0;
-  const normalizers = columns.map((column) => fieldNormalizer(column.type));
-  const normalize = normalizers.some(Boolean)
-    ? (line: string) => {
-        const fields = line.split('\t');
-        for (let i = 0; i < fields.length; i++) {
-          const normalizer = normalizers[i];
-          if (normalizer) fields[i] = normalizer(fields[i]!);
-        }
-        return fields.join('\t');
-      }
-    : undefined;
-  const consume = (text: string, start: number, end: number) => {
-    if (normalize) hash.add(normalize(text.slice(start, end)));
-    else hash.addRange(text, start, end);
-  };
   try {
     const list = columns.map((column) => quoteIdent(column.column)).join(', ');
     const stream = client.query(copyTo(`COPY ${quoteIdent(table)} (${list}) TO STDOUT`));

@@ -1,10 +1,10 @@
-/** A createMany writer thread: its own Prisma client writes the batches the pipeline hands it (writer-threads.ts). */
+/** A createMany writer thread: its own Prisma client writes the batches the pipeline hands it (create-many-threads.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDatabase } from '@groundtruth/db';
-import { migratorDatabaseOptions } from './target';
-import { threadFailure } from './threads';
-import { prismaBatchWriter } from './writers';
-import type { FromWriterThread, ToWriterThread, WriterThreadData } from './writer-threads';
+import { migratorDatabaseOptions } from '../../shared/postgres';
+import { threadFailure } from '../../shared/thread-pool';
+import { prismaBatchWriter } from './create-many';
+import type { FromWriterThread, ToWriterThread, WriterThreadData } from './create-many-threads';
 
 const { url, connections } = workerData as WriterThreadData;
 const port = parentPort!;

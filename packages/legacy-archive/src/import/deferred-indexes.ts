@@ -1,6 +1,7 @@
 import type pg from 'pg';
-import { MigrateError } from './errors';
-import { quoteIdent } from './target';
+import { MigrateError } from '../shared/errors';
+import { inTransaction } from '../shared/postgres';
+import { quoteIdent } from '../shared/sql';
 
 /**
  * Indexes and constraints of the tables being loaded are dropped before the load and rebuilt after it, as pgloader
@@ -78,9 +79,7 @@ export async function deferIndexes(
   { keepPrimaryKeys = false } = {},
 ): Promise<number> {
   if (tables.length === 0) return 0;
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await client.query(DEFERRED_SQL);
     const found = await client.query<Omit<Deferred, 'id' | 'indexed'>>(DEFINITIONS_SQL, [
       tables.map(quoteIdent),
@@ -95,17 +94,38 @@ export async function deferIndexes(
       );
       await client.query(dropStatement(row));
     }
-    await client.query('COMMIT');
     return ordered.length;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 const LOCK_NOT_AVAILABLE = '55P03';
+
+const DELETE_DEFERRED = `DELETE FROM _migrator_deferred WHERE id = $1`;
+
+/** The next rebuild step of a deferred row, and how its bookkeeping row records that step. */
+function rebuildStatement(row: Deferred): { statement: string; bookkeeping: string } {
+  const attach = row.kind === 'p' || row.kind === 'u';
+  if (attach && !row.indexed) {
+    return {
+      statement: row.index_definition!,
+      bookkeeping: `UPDATE _migrator_deferred SET indexed = true WHERE id = $1`,
+    };
+  }
+  if (row.kind === 't') {
+    return {
+      statement: `ALTER TABLE ${row.table_name} ENABLE TRIGGER ${quoteIdent(row.name)}`,
+      bookkeeping: DELETE_DEFERRED,
+    };
+  }
+  if (row.kind === 'i') return { statement: row.definition, bookkeeping: DELETE_DEFERRED };
+  const constraint = attach
+    ? `${row.kind === 'p' ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${quoteIdent(row.index_name!)}`
+    : row.definition;
+  return {
+    statement: `ALTER TABLE ${row.table_name} ADD CONSTRAINT ${quoteIdent(row.name)} ${constraint}`,
+    bookkeeping: DELETE_DEFERRED,
+  };
+}
 
 /**
  * One step of the rebuild in its own transaction, its bookkeeping row updated in the same one. With `lockTimeout`
@@ -113,26 +133,7 @@ const LOCK_NOT_AVAILABLE = '55P03';
  * loading batch can hold locks on a loaded table (a trigger writing into it) while it waits for the batch before it.
  */
 async function rebuildStep(pool: pg.Pool, row: Deferred, lockTimeout?: string): Promise<boolean> {
-  const attach = row.kind === 'p' || row.kind === 'u';
-  let statement: string;
-  let bookkeeping: string;
-  if (attach && !row.indexed) {
-    statement = row.index_definition!;
-    bookkeeping = `UPDATE _migrator_deferred SET indexed = true WHERE id = $1`;
-  } else if (row.kind === 't') {
-    statement = `ALTER TABLE ${row.table_name} ENABLE TRIGGER ${quoteIdent(row.name)}`;
-    bookkeeping = `DELETE FROM _migrator_deferred WHERE id = $1`;
-  } else {
-    statement =
-      row.kind === 'i'
-        ? row.definition
-        : `ALTER TABLE ${row.table_name} ADD CONSTRAINT ${quoteIdent(row.name)} ${
-            attach
-              ? `${row.kind === 'p' ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${quoteIdent(row.index_name!)}`
-              : row.definition
-          }`;
-    bookkeeping = `DELETE FROM _migrator_deferred WHERE id = $1`;
-  }
+  const { statement, bookkeeping } = rebuildStatement(row);
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

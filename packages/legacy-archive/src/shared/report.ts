@@ -1,7 +1,42 @@
-import type { MigrationReport } from './pipeline';
+/** What a run reports: progress while it runs, a table per table at the end, and the summary printed from it. */
+
+export interface ProgressEvent {
+  table: string;
+  phase: 'migrate' | 'check' | 'verify';
+  read: number;
+  total: number;
+  written: number;
+  quarantined: number;
+  seconds: number;
+  done: boolean;
+}
+
+export interface TableReport {
+  table: string;
+  status: 'migrated' | 'resumed' | 'already-migrated' | 'missing-in-source' | 'dry-run' | 'verified';
+  read: number;
+  written: number;
+  quarantined: number;
+  orphans: number;
+  seconds: number;
+  rowsPerSecond: number;
+  check: string;
+  /** target columns the legacy table lacks (their schema default applied) */
+  defaultedColumns: string[];
+}
+
+/** The totals of a run and its tables, as the summary table shows them. */
+export interface RunSummary {
+  seconds: number;
+  ok: boolean;
+  read: number;
+  written: number;
+  quarantined: number;
+  tables: TableReport[];
+}
 
 /** The summary table printed after every run (the same figures `--report` writes as JSON). */
-export function formatSummary(report: MigrationReport): string {
+export function formatSummary(report: RunSummary): string {
   const header = ['table', 'read', 'written', 'quarantined', 'seconds', 'rows/s', 'check'];
   const rows = report.tables.map((t) => [
     t.status === 'missing-in-source' ? `${t.table} (not in file)` : t.table,

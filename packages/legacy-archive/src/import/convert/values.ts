@@ -1,16 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 import type { ScalarType } from '@groundtruth/db';
-import { ConversionError } from './errors';
+import { ConversionError } from '../../shared/errors';
+import type { RawValue, Value } from '../../shared/values';
 
-/** A raw value as better-sqlite3 returns it with safeIntegers (bytes only where text was not valid UTF-8). */
-export type RawValue = bigint | number | string | Buffer | null;
-
-/**
- * A converted value, in the form both writers and the checksum share: Int/Float → number, BigInt → bigint,
- * String → string, Boolean → boolean, DateTime → 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC wall-clock, microseconds,
- * trailing zeros dropped as PostgreSQL prints them), Json → the legacy JSON text (validated; stored as JSONB).
- */
-export type Value = bigint | number | string | boolean | null;
+/** Each legacy value → the form its column's Prisma type takes (shared/values.ts), or a ConversionError. */
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;

@@ -1,9 +1,9 @@
-/** A conversion thread: reads and converts the rowid ranges the pipeline hands it (convert-threads.ts). */
+/** A conversion thread: reads and converts the rowid ranges the pipeline hands it (threads.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
-import { convertChunk } from './rows';
-import { threadFailure } from './threads';
-import { checkIntegrity, openSource } from './source';
-import type { FromConvertThread, ToConvertThread } from './convert-threads';
+import { openSource } from '../../shared/sqlite';
+import { threadFailure } from '../../shared/thread-pool';
+import { convertChunk } from './chunk';
+import type { FromConvertThread, ToConvertThread } from './threads';
 
 const source = openSource(workerData as string);
 const port = parentPort!;
@@ -16,7 +16,7 @@ port.on('message', (message: ToConvertThread | { type: 'close' }) => {
   }
   try {
     if (message.type === 'check') {
-      checkIntegrity(source);
+      source.checkIntegrity();
       port.postMessage({ type: 'checked', id: message.id } satisfies FromConvertThread);
       return;
     }

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { startThreads, type ThreadFailure } from './threads';
-import type { Batch, BatchWriter } from './writers';
+import { startThreads, type ThreadFailure } from '../../shared/thread-pool';
+import type { Batch, BatchWriter } from '../batches';
 
 export interface WriterThreadData {
   url: string;

@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { convertChunk, type ChunkRequest, type ConvertedChunk } from './rows';
-import { checkIntegrity, type LegacySource } from './source';
-import { startThreads, type ThreadFailure } from './threads';
+import type { LegacySource } from '../../shared/sqlite';
+import { startThreads, type ThreadFailure } from '../../shared/thread-pool';
+import type { ChunkRequest, ConvertedChunk } from '../batches';
+import { convertChunk } from './chunk';
 
 export type ToConvertThread =
   { type: 'check'; id: number } | { type: 'convert'; id: number; request: ChunkRequest };
@@ -25,14 +26,14 @@ export interface ChunkConverter {
 export function chunkConverter(source: LegacySource, threads: number, chunkRows: number): ChunkConverter {
   if (threads <= 0) {
     return {
-      checkIntegrity: async () => checkIntegrity(source),
+      checkIntegrity: async () => source.checkIntegrity(),
       convert: async (request) => convertChunk(source, request),
       close: async () => undefined,
     };
   }
   const pool = startThreads<ToConvertThread, FromConvertThread>(
     'conversion',
-    path.join(__dirname, 'convert-worker.ts'),
+    path.join(__dirname, 'worker.ts'),
     threads,
     {
       workerData: source.path,

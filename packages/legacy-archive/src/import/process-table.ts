@@ -1,0 +1,120 @@
+import { TableHash } from '../shared/checksum';
+import { withoutLines } from '../shared/copy-text';
+import type { ProgressEvent } from '../shared/report';
+import { readFailure, type LegacySource } from '../shared/sqlite';
+import type { Batch, BatchWriter, ConvertedChunk } from './batches';
+import type { Checkpoint } from './bookkeeping';
+import type { ChunkFeed } from './chunk-feed';
+import { KeyChecks, type CheckedChunk, type TableKeys } from './key-checks';
+import type { TablePlan } from './plan';
+
+/** One table of a pass, from its checkpoint on. */
+export interface TableRun {
+  plan: TablePlan;
+  feed: ChunkFeed;
+  keys: TableKeys;
+  /** null: read, convert and check only */
+  writer: BatchWriter | null;
+  concurrency: number;
+  start: Checkpoint;
+  phase: ProgressEvent['phase'];
+  total: number;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface TableOutcome {
+  checkpoint: Checkpoint;
+  orphans: number;
+  orphanSamples: string[];
+}
+
+/** Batches written up to `concurrency` at a time; each commits after the one before (BatchWriter's `previous`). */
+class OrderedWrites {
+  private previous: Promise<void> = Promise.resolve();
+  private readonly inFlight: Promise<void>[] = [];
+
+  constructor(
+    private readonly writer: BatchWriter | null,
+    private readonly concurrency: number,
+  ) {}
+
+  /** starts writing a batch, then waits while `concurrency` batches are in flight */
+  async add(batch: Batch): Promise<void> {
+    if (!this.writer) return;
+    const write = this.writer.write(batch, this.previous);
+    write.catch(() => undefined);
+    this.previous = write;
+    this.inFlight.push(write);
+    if (this.inFlight.length >= this.concurrency) await this.inFlight.shift();
+  }
+
+  /** waits for every write still in flight, failed or not (after a failure) */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.inFlight);
+  }
+
+  async finish(): Promise<void> {
+    await Promise.all(this.inFlight);
+  }
+}
+
+/** The chunk's converted rows, without those the checks turned away. */
+function acceptedRows(chunk: ConvertedChunk, { rejected }: CheckedChunk): Pick<Batch, 'rows' | 'copyText'> {
+  const rows = chunk.rows ?? [];
+  if (rejected.length === 0) return { rows, copyText: chunk.copyText };
+  const skip = new Set(rejected);
+  return {
+    rows: rows.filter((_, i) => !skip.has(i)),
+    copyText: chunk.copyText.length > 0 ? withoutLines(chunk.copyText, rejected) : chunk.copyText,
+  };
+}
+
+function progress(run: TableRun, state: Checkpoint, done: boolean): ProgressEvent {
+  return {
+    table: run.plan.target.table,
+    phase: run.phase,
+    read: state.read,
+    total: run.total,
+    written: state.written,
+    quarantined: state.quarantined,
+    seconds: state.seconds,
+    done,
+  };
+}
+
+/**
+ * Reads one table from its checkpoint on in chunks of `batchSize` rows (converted ahead on the conversion threads),
+ * checks keys in rowid order, and hands each chunk to the writer as one batch.
+ */
+export async function processTable(source: LegacySource, run: TableRun): Promise<TableOutcome> {
+  const { plan } = run;
+  const table = plan.target.table;
+  const started = performance.now();
+  const state: Checkpoint = { ...run.start, done: false };
+  const hash = new TableHash(run.start.sourceHash);
+  const checks = new KeyChecks(source, plan, run.keys, hash, run.start.lastRowid);
+  const writes = new OrderedWrites(run.writer, run.concurrency);
+  try {
+    for (let last = false; !last;) {
+      const next = run.feed.next(table);
+      last = next.last;
+      const chunk = await next.chunk;
+      const checked = checks.check(chunk);
+      state.read += chunk.read;
+      state.quarantined += checked.quarantine.length;
+      state.written += chunk.converted - checked.rejected.length;
+      state.lastRowid = chunk.lastRowid;
+      state.seconds = run.start.seconds + (performance.now() - started) / 1000;
+      state.sourceHash = hash.value;
+      const batch = { ...acceptedRows(chunk, checked), quarantine: checked.quarantine, plan };
+      await writes.add({ ...batch, checkpoint: { ...state, done: last } });
+      run.onProgress?.(progress(run, state, last));
+    }
+  } catch (error) {
+    await writes.settle();
+    throw readFailure(error, source.path, table, checks.lastRowid);
+  }
+  await writes.finish();
+  const { orphans, orphanSamples } = checks;
+  return { checkpoint: { ...state, sourceHash: hash.value, done: true }, orphans, orphanSamples };
+}
