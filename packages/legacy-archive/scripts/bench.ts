@@ -181,70 +181,66 @@ async function targetsIdentical(aUrl: string, bUrl: string): Promise<string> {
   }
 }
 
-async function main(): Promise<void> {
-  const file = path.join(os.tmpdir(), `gt-bench-scale-${scale}.db`);
-  const started = performance.now();
-  const generated = generateLegacyFile(file, { scale });
-  console.log(
-    `generated ${file}: ${generated.rows} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-  );
-  const template = `${prefix}_template`;
-  await applyMigrations(await freshDatabase(template));
+interface Result {
+  name: string;
+  timing: Timing;
+  rows: number;
+}
+
+/** The migrator's own runs: a full run per writer, then a dry run; returns their targets by writer too. */
+async function migratorRuns(file: string, rows: number, template: string) {
   const appDir = path.join(repoRoot, 'apps/migrator');
-  const results: { name: string; timing: Timing; rows: number }[] = [];
+  const migrator = (args: string[]) =>
+    timed(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts', file, ...args], 3_600_000, appDir);
+  const results: Result[] = [];
   const targets: Record<string, string> = {};
   for (const writer of writers) {
     const url = await freshDatabase(`${prefix}_${writer.toLowerCase()}`, template);
     targets[writer] = url;
     console.log(`migrator --writer ${writer} ...`);
-    const timing = await timed(
-      process.execPath,
-      ['--require', 'tsx/cjs', 'src/main.ts', file, '--database-url', url, '--writer', writer],
-      3_600_000,
-      appDir,
-    );
-    results.push({ name: `migrator --writer ${writer}`, timing, rows: generated.rows });
+    const timing = await migrator(['--database-url', url, '--writer', writer]);
+    results.push({ name: `migrator --writer ${writer}`, timing, rows });
   }
-  {
-    // read, convert and check every row, write nothing: what the migrator costs before PostgreSQL does anything
-    const url = await freshDatabase(`${prefix}_dryrun`, template);
-    console.log('migrator --dry-run --writer copy (reads and converts, writes nothing) ...');
-    const timing = await timed(
-      process.execPath,
-      ['--require', 'tsx/cjs', 'src/main.ts', file, '--database-url', url, '--writer', 'copy', '--dry-run'],
-      3_600_000,
-      appDir,
-    );
-    results.push({ name: 'migrator --dry-run (copy threads)', timing, rows: generated.rows });
-  }
-  const pgloader = ensurePgloader();
-  if (pgloader) {
-    const url = await freshDatabase(`${prefix}_pgloader`);
-    console.log('pgloader (its defaults) ...');
-    // pgloader can hang for good on some legacy files (seen here at scale 4): bounded at 60 s per million rows
-    const timing = await timed(pgloader, [`sqlite://${file}`, url], Math.max(120_000, generated.rows * 0.06));
-    results.push({ name: 'pgloader', timing, rows: generated.rows });
-  }
-  console.log('raw COPY floor ...');
-  const loaded = (targets.copy ?? targets.createMany)!;
-  const floorSeconds = await copyFloor(loaded, await freshDatabase(`${prefix}_floor`, template), true);
-  results.push({
-    name: 'COPY floor (same rows, indexes built after)',
-    timing: { seconds: floorSeconds, peakRssMb: null, ok: true },
-    rows: generated.rows,
-  });
-  const indexedSeconds = await copyFloor(loaded, await freshDatabase(`${prefix}_indexed`, template), false);
-  results.push({
-    name: 'COPY into the indexed schema',
-    timing: { seconds: indexedSeconds, peakRssMb: null, ok: true },
-    rows: generated.rows,
-  });
-  const identical =
-    targets.copy && targets.createMany
-      ? await targetsIdentical(targets.copy, targets.createMany)
-      : 'not compared (one writer only)';
+  // read, convert and check every row, write nothing: what the migrator costs before PostgreSQL does anything
+  const url = await freshDatabase(`${prefix}_dryrun`, template);
+  console.log('migrator --dry-run --writer copy (reads and converts, writes nothing) ...');
+  const timing = await migrator(['--database-url', url, '--writer', 'copy', '--dry-run']);
+  results.push({ name: 'migrator --dry-run (copy threads)', timing, rows });
+  return { results, targets };
+}
 
+async function pgloaderRun(file: string, rows: number): Promise<Result | null> {
+  const pgloader = ensurePgloader();
+  if (!pgloader) return null;
+  const url = await freshDatabase(`${prefix}_pgloader`);
+  console.log('pgloader (its defaults) ...');
+  // pgloader can hang for good on some legacy files (seen here at scale 4): bounded at 60 s per million rows
+  const timing = await timed(pgloader, [`sqlite://${file}`, url], Math.max(120_000, rows * 0.06));
+  return { name: 'pgloader', timing, rows };
+}
+
+/** The COPY floor into bare tables (indexes built after), and COPY into the fully indexed schema. */
+async function copyFloorRuns(loaded: string, rows: number, template: string): Promise<Result[]> {
+  console.log('raw COPY floor ...');
+  const floorSeconds = await copyFloor(loaded, await freshDatabase(`${prefix}_floor`, template), true);
+  const indexedSeconds = await copyFloor(loaded, await freshDatabase(`${prefix}_indexed`, template), false);
+  return [
+    {
+      name: 'COPY floor (same rows, indexes built after)',
+      timing: { seconds: floorSeconds, peakRssMb: null, ok: true },
+      rows,
+    },
+    {
+      name: 'COPY into the indexed schema',
+      timing: { seconds: indexedSeconds, peakRssMb: null, ok: true },
+      rows,
+    },
+  ];
+}
+
+function resultTable(results: Result[]): string {
   const pgloaderSeconds = results.find((r) => r.name === 'pgloader' && r.timing.ok)?.timing.seconds;
+  const floorSeconds = results.find((r) => r.name.startsWith('COPY floor'))!.timing.seconds;
   const header = ['run', 'wall s', 'rows/s', 'peak RSS MB', 'x pgloader', 'x COPY floor', 'note'];
   const rows = results.map(({ name, timing, rows: count }) => [
     name,
@@ -258,8 +254,28 @@ async function main(): Promise<void> {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 || i === 6 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const file = path.join(os.tmpdir(), `gt-bench-scale-${scale}.db`);
+  const started = performance.now();
+  const generated = generateLegacyFile(file, { scale });
+  console.log(
+    `generated ${file}: ${generated.rows} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  const template = `${prefix}_template`;
+  await applyMigrations(await freshDatabase(template));
+  const { results, targets } = await migratorRuns(file, generated.rows, template);
+  const pgloader = await pgloaderRun(file, generated.rows);
+  if (pgloader) results.push(pgloader);
+  results.push(...(await copyFloorRuns((targets.copy ?? targets.createMany)!, generated.rows, template)));
+  const identical =
+    targets.copy && targets.createMany
+      ? await targetsIdentical(targets.copy, targets.createMany)
+      : 'not compared (one writer only)';
   console.log(`\nscale ${scale}: ${generated.rows} legacy rows, ${os.cpus().length} CPUs`);
-  console.log([line(header), ...rows.map(line)].join('\n'));
+  console.log(resultTable(results));
   console.log(`createMany target vs copy target: ${identical}`);
   for (const name of ['template', 'copy', 'createmany', 'dryrun', 'pgloader', 'floor', 'indexed'])
     await admin(`DROP DATABASE IF EXISTS ${prefix}_${name} WITH (FORCE)`);
