@@ -34,7 +34,7 @@ async function prepare(
   source: LegacySource,
   converter: ChunkConverter,
   connected: (db: Database) => void,
-): Promise<{ db: Database; targets: TargetTable[]; planned: Planned }> {
+): Promise<Planned & { db: Database; targets: TargetTable[] }> {
   const checked = converter.checkIntegrity();
   checked.catch(() => undefined);
   // a problem with the legacy file is reported first, even when the database is unreachable too
@@ -53,7 +53,7 @@ async function prepare(
   const planned = planTables(source, targets, { tables: options.tables, skip: options.skip });
   logPlan(settings.log, planned);
   await checked;
-  return { db, targets, planned };
+  return { db, targets, ...planned };
 }
 
 /** The dry run and the verify-only mode: one pass that writes nothing, then (verify) each table against the target. */
@@ -79,28 +79,21 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
   const settings = runSettings(options, source.journalMode);
   const converter = chunkConverter(source, settings.conversionThreads, settings.batchSize);
   let db: Database | undefined;
-  let writer: BatchWriter | undefined;
+  let batchWriter: BatchWriter | undefined;
   try {
     const prepared = await prepare(options, settings, source, converter, (connected) => (db = connected));
-    const { plans, missingTables } = prepared.planned;
     const context = { source, pool: prepared.db.pool, converter, settings, onProgress: options.onProgress };
     const results =
       settings.mode === 'migrate'
-        ? await load(context, options, { plans, targets: prepared.targets }, (opened) => (writer = opened))
-        : await checkOnly(context, plans);
-    const { mode, writer: writerName } = settings;
-    const run = {
-      source: options.source,
-      databaseUrl: options.databaseUrl,
-      mode,
-      writer: writerName,
-      started,
-    };
-    return migrationReport(run, results, missingTables);
+        ? await load(context, options, prepared, (opened) => (batchWriter = opened))
+        : await checkOnly(context, prepared.plans);
+    const { source: sourcePath, databaseUrl } = options;
+    const run = { source: sourcePath, databaseUrl, mode: settings.mode, writer: settings.writer, started };
+    return migrationReport(run, results, prepared.missingTables);
   } finally {
     await converter.close();
     source.close();
-    await writer?.close?.();
+    await batchWriter?.close?.();
     await db?.close();
   }
 }
