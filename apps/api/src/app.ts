@@ -4,7 +4,7 @@ import type { Config } from '@groundtruth/config';
 import { requireWriteToken } from './auth';
 import type { AppContext } from './context';
 import { errorHandler, notFoundHandler } from './errors';
-import { bullBoardRoutes } from './routes/bull-board';
+import { bullBoardRoutes } from './admin/bull-board';
 import { healthRoutes } from './routes/health';
 import { ecoeyeRelayRoutes } from './routes/ecoeye-relay';
 import { ecoeyeSyncRoutes } from './routes/ecoeye-sync';
@@ -103,10 +103,10 @@ export function createApp(context: AppContext, logger: Logger): express.Express 
   app.use(requestLogger(app, logger, context.config.NODE_ENV === 'production'));
   app.use(express.json({ limit: '10mb' }));
   app.use(requireWriteToken(context.config.API_WRITE_TOKEN));
-  app.use(healthRoutes(context));
   app.use(bullBoardRoutes(context));
   // Each area of the API is an ApiRouter (src/routes/<area>.ts); add new ones to this list.
   const areas: ApiRouter[] = [
+    healthRoutes(context),
     videoRoutes(context),
     annotationRoutes(context),
     systemRoutes(context),

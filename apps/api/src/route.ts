@@ -64,7 +64,7 @@ export class ApiRouter {
     spec: RouteSpec<P, Q, B>,
     handler: (input: RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => unknown,
   ): this {
-    this.specs.push(spec as RouteSpec);
+    this.specs.push(spec);
     this.router[spec.method](spec.path, async (req, res) => {
       if (spec.body && req.body === undefined) {
         throw badRequest('body: expected a JSON body (Content-Type: application/json)');
@@ -72,7 +72,7 @@ export class ApiRouter {
       const input = {
         params: spec.params ? validate(spec.params, req.params, 'params') : req.params,
         query: spec.query ? validate(spec.query, req.query, 'query') : req.query,
-        body: spec.body ? validate(spec.body, req.body, 'body') : req.body,
+        body: spec.body ? validate(spec.body, req.body, 'body') : (req.body as unknown),
         req,
         res,
       } as RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>>;

@@ -33,9 +33,9 @@ function cli(args: string[], { killWhen }: { killWhen?: () => Promise<boolean> }
     if (killWhen) {
       const poll = async () => {
         if (await killWhen().catch(() => false)) child.kill('SIGKILL');
-        else polling = setTimeout(poll, 25);
+        else polling = setTimeout(() => void poll(), 25);
       };
-      polling = setTimeout(poll, 25);
+      polling = setTimeout(() => void poll(), 25);
     }
     child.on('close', (code, signal) => {
       clearTimeout(polling);

@@ -32,8 +32,8 @@ function startWorker(env: Record<string, string>): Promise<ChildProcess> {
       output += chunk.toString();
       if (output.includes('worker started')) resolve(child);
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.on('exit', (code) => reject(new Error(`worker exited (${code}) before starting:\n${output}`)));
   });
 }

@@ -62,7 +62,7 @@ const noFilters: Wasm.SchemaFilter = { externalTables: [], externalEnums: [] };
 
 export interface SchemaEngineHandle {
   engine: Wasm.SchemaEngine;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /**

@@ -19,5 +19,6 @@ export * from './yolo';
 export * from './ecoeye';
 export * from './unifi';
 export * from './vibration';
+export * from './system';
 export * from './processors';
 export * from './services';

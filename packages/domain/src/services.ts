@@ -5,6 +5,7 @@ import { FleetService } from './fleet/service';
 import { IngestService } from './ingest/service';
 import { PeopleService } from './people/service';
 import type { DomainDeps } from './shared/deps';
+import { SystemService } from './system/service';
 import { TaxonomyService } from './taxonomy/service';
 import { TopologyService } from './topology/service';
 import { TrainingService } from './training/service';
@@ -29,6 +30,7 @@ export function createServices(deps: DomainDeps) {
     ecoeyeSync: new EcoeyeSyncService(deps),
     ecoeyeRelay: new EcoeyeRelayService(deps),
     unifi: new UnifiService(deps),
+    system: new SystemService(deps),
   };
 }
 

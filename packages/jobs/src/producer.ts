@@ -1,5 +1,5 @@
 import type { JobsOptions, JobState, Queue } from 'bullmq';
-import type { QueueBackend } from '@groundtruth/queue';
+import type { QueueBackend, QueueBackendStatus } from '@groundtruth/queue';
 import {
   catalogQueueNames,
   type JobCatalog,
@@ -59,6 +59,8 @@ export interface JobProducer<C extends JobCatalog> {
     data: JobData<C, K>,
   ): Promise<void>;
   unschedule<K extends JobKey<C>>(key: K, schedulerId: string): Promise<void>;
+  /** Whether the queue backend (Redis or PostgreSQL) answers. */
+  backendStatus(): Promise<QueueBackendStatus>;
   /** The BullMQ queue of that name (created once, shared): Bull Board, tests. */
   queue(name: string): Queue;
   /** Every queue the catalog's jobs run on. */
@@ -162,6 +164,7 @@ export function createJobProducer<C extends JobCatalog>(backend: QueueBackend, c
     async unschedule(key, schedulerId) {
       await queueOf(key).removeJobScheduler(schedulerId);
     },
+    backendStatus: () => backend.check(),
     queue: queueFor,
     queues: () => catalogQueueNames(catalog).map(queueFor),
     async close() {

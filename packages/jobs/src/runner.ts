@@ -44,7 +44,8 @@ export function startJobRunner<C extends JobCatalog>(options: JobRunnerOptions<C
   for (const key of Object.keys(options.processors)) {
     const definition = definitions[key];
     if (!definition) throw new Error(`Processor for unknown job "${key}"`);
-    const names = byQueue.get(definition.queue) ?? new Map();
+    const names =
+      byQueue.get(definition.queue) ?? new Map<string, { key: string; definition: JobDefinition }>();
     names.set(definition.name, { key, definition });
     byQueue.set(definition.queue, names);
   }

@@ -88,7 +88,7 @@ describe('a Redis restart during a run', () => {
       prefix: uniqueRedisPrefix('restart'),
     });
     const producer = createJobProducer(backend, registry);
-    for (let i = 0; i < JOBS; i++) await producer.enqueue('test.record' as never, { key: `k${i}` } as never);
+    for (let i = 0; i < JOBS; i++) await producer.enqueue('test.record' as never, { key: `k${i}` });
 
     // Processors are idempotent (as the real ones: upserts keyed by the work), so a job re-run after a lost
     // completion leaves one effect; `executions` shows how often that happened.

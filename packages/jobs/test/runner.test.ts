@@ -13,7 +13,6 @@ import {
   startJobRunner,
   type JobContext,
   type JobDefinition,
-  type JobProcessors,
   type JobProducer,
   type JobRunner,
 } from '../src';
@@ -54,7 +53,7 @@ function suite(name: string, makeBackend: () => Promise<QueueBackend>, cleanup: 
         catalog: testRegistry,
         processors: {
           'test.echo': (data: unknown, context: JobContext) => processor(data as never, context),
-        } as JobProcessors<typeof testRegistry>,
+        },
         concurrency: 2,
         shutdownGraceMs: graceMs,
       });
@@ -89,9 +88,7 @@ function suite(name: string, makeBackend: () => Promise<QueueBackend>, cleanup: 
     });
 
     it('validates data before enqueueing and names the field', async () => {
-      await expect(producer.enqueue('test.echo' as never, { key: '', value: 1 } as never)).rejects.toThrow(
-        /key/,
-      );
+      await expect(producer.enqueue('test.echo' as never, { key: '', value: 1 })).rejects.toThrow(/key/);
       expect(await producer.queue('mechanics').count()).toBe(0);
     });
 
@@ -101,7 +98,7 @@ function suite(name: string, makeBackend: () => Promise<QueueBackend>, cleanup: 
         return { doubled: data.value * 2 };
       };
       start();
-      const { id } = await producer.enqueue('test.echo' as never, { key: 'a', value: 21 } as never);
+      const { id } = await producer.enqueue('test.echo' as never, { key: 'a', value: 21 });
       expect(id).toBe('echo-a');
       const { state, job } = await finished(id);
       expect(state).toBe('completed');
@@ -115,8 +112,8 @@ function suite(name: string, makeBackend: () => Promise<QueueBackend>, cleanup: 
         runs++;
         return { doubled: data.value * 2 };
       };
-      const first = await producer.enqueue('test.echo' as never, { key: 'same', value: 1 } as never);
-      const second = await producer.enqueue('test.echo' as never, { key: 'same', value: 1 } as never);
+      const first = await producer.enqueue('test.echo' as never, { key: 'same', value: 1 });
+      const second = await producer.enqueue('test.echo' as never, { key: 'same', value: 1 });
       expect(first).toEqual({ id: 'echo-same', created: true });
       expect(second).toEqual({ id: 'echo-same', created: false });
       start();
@@ -132,7 +129,7 @@ function suite(name: string, makeBackend: () => Promise<QueueBackend>, cleanup: 
         return { doubled: data.value * 2 };
       };
       start();
-      await producer.enqueue('test.echo' as never, { key: 'retry', value: 2 } as never);
+      await producer.enqueue('test.echo' as never, { key: 'retry', value: 2 });
       const { state, job } = await finished('echo-retry');
       expect(state).toBe('completed');
       expect(job.attemptsMade).toBe(3);
@@ -149,8 +146,8 @@ function suite(name: string, makeBackend: () => Promise<QueueBackend>, cleanup: 
         return { doubled: 'not a number' };
       };
       start();
-      await producer.enqueue('test.echo' as never, { key: 'permanent', value: 1 } as never);
-      await producer.enqueue('test.echo' as never, { key: 'badresult', value: 1 } as never);
+      await producer.enqueue('test.echo' as never, { key: 'permanent', value: 1 });
+      await producer.enqueue('test.echo' as never, { key: 'badresult', value: 1 });
       const permanent = await finished('echo-permanent');
       const badResult = await finished('echo-badresult');
       expect(permanent.state).toBe('failed');
@@ -177,8 +174,8 @@ function suite(name: string, makeBackend: () => Promise<QueueBackend>, cleanup: 
         return { doubled: 0 };
       };
       const first = start(3_000); // the short job's 200 ms fit easily, even on a busy machine
-      await producer.enqueue('test.echo' as never, { key: 'short', value: 1 } as never);
-      await producer.enqueue('test.echo' as never, { key: 'long', value: 1 } as never);
+      await producer.enqueue('test.echo' as never, { key: 'short', value: 1 });
+      await producer.enqueue('test.echo' as never, { key: 'long', value: 1 });
       await until(async () => ((await jobState('echo-long'))?.state === 'active' ? true : undefined));
       await until(async () => ((await jobState('echo-short'))?.state === 'active' ? true : undefined));
       await first.close();

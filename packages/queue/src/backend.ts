@@ -77,8 +77,9 @@ export function createQueueBackend(options: QueueBackendOptions): QueueBackend {
       classes: { Queue, Worker, QueueEvents },
       connectionOptions: () => ({ connection: redis, prefix: options.prefix }),
       check: () => timed('redis', () => redis.ping()),
-      close: async () => {
+      close: () => {
         redis.disconnect();
+        return Promise.resolve();
       },
     };
   }

@@ -1,15 +1,20 @@
-import { Router } from 'express';
-import { checkDatabase } from '@groundtruth/db';
-import type { AppContext } from '../context';
+import { healthResponse } from '@groundtruth/domain';
+import type { RouteContext } from '../context';
+import { ApiRouter } from '../route';
 
-export function healthRoutes({ db, queue }: AppContext): Router {
-  const router = Router();
-  router.get('/api/health', async (_req, res) => {
-    const [database, queueStatus] = await Promise.all([checkDatabase(db.pool), queue.check()]);
-    const ok = database.ok && queueStatus.ok;
-    res
-      .status(ok ? 200 : 503)
-      .json({ success: ok, status: ok ? 'ok' : 'degraded', database, queue: queueStatus });
-  });
-  return router;
+export function healthRoutes({ services }: RouteContext): ApiRouter {
+  return new ApiRouter().route(
+    {
+      method: 'get',
+      path: '/api/health',
+      tag: 'system',
+      summary: 'Database and queue backend status; 503 when degraded (for load balancers and operators)',
+      response: healthResponse,
+    },
+    async ({ res }) => {
+      const health = await services.system.health();
+      res.status(health.success ? 200 : 503);
+      return health;
+    },
+  );
 }

@@ -26,7 +26,7 @@ function receiveUpload(upload: multer.Multer, req: Request, res: Response): Prom
         if (error.code === 'LIMIT_FILE_SIZE') return reject(new HttpError(413, 'File too large (max 2 GiB)'));
         return reject(badRequest(`${error.field ?? 'file'}: ${error.message}`));
       }
-      reject(error instanceof Error ? error : new Error(String(error)));
+      reject(error instanceof Error ? error : new Error('upload failed'));
     });
   });
 }

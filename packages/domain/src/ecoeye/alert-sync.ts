@@ -84,7 +84,7 @@ export async function syncEcoeyeAlerts(
           counts.failed += 1;
           const id = (raw as { event_id?: unknown } | null)?.event_id;
           recordError(
-            `event ${id === undefined ? `#${offset + index}` : String(id)}: ${parsed.error.issues
+            `event ${id === undefined ? `#${offset + index}` : JSON.stringify(id)}: ${parsed.error.issues
               .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
               .join('; ')}`,
           );

@@ -120,7 +120,7 @@ export class EcoeyeClient {
   ): Promise<unknown[]> {
     const params = new URLSearchParams({ limit: String(query.limit), offset: String(query.offset) });
     if (query.status) params.set('status', query.status);
-    const body = await this.getJson<EcoeyeEventsPage>(`events?${params}`, signal);
+    const body = await this.getJson<EcoeyeEventsPage>(`events?${params.toString()}`, signal);
     if (!body || !Array.isArray(body.events)) throw new Error('EcoEye relay sent no "events" list');
     return body.events;
   }

@@ -6,6 +6,7 @@ import { describeStoredVideo, secureFilename, streamToFile, type IngestDirs } fr
 import { registerVideo } from '../ingest/queries';
 import { NotFoundError, UpstreamError } from '../shared/errors';
 import { createEcoeyeClient, relayVideoPath } from './client';
+import { jsonValueText } from '../shared/legacy-format';
 import { findImportedVideo, importedVideos } from './queries';
 import type { ImportEventAnswer } from './schemas';
 
@@ -82,7 +83,7 @@ interface RelayEvent {
 }
 
 const text = (value: unknown): string | undefined =>
-  value === null || value === undefined || value === '' ? undefined : String(value);
+  value === null || value === undefined || value === '' ? undefined : jsonValueText(value);
 
 /**
  * Route 52 enrichment: marks events already in the studio (a videos row whose original_url is

@@ -40,3 +40,14 @@ export function pythonJson(value: unknown): string {
   }
   return 'null';
 }
+
+/**
+ * A value from JSON as text: strings as they are, numbers and booleans as `String()` writes them, anything else as
+ * JSON (never `[object Object]`).
+ */
+export function jsonValueText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  return JSON.stringify(value) ?? '';
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { vibrationExportResult } from '../vibration/jobs';
+import { jsonValueText } from '../shared/legacy-format';
 import { yoloExportResult } from '../yolo/jobs';
 
 /** The training queue's rows, requests and answers (api.md §4.8). */
@@ -73,7 +74,7 @@ export const completeTrainingBody = callbackField('result');
 
 /** `POST …/fail`: the worker's `error` as text ('Unknown error' when absent or empty). */
 export const failTrainingBody = callbackField('error').transform((given: unknown) =>
-  given === undefined || given === null || given === '' ? 'Unknown error' : String(given),
+  given === undefined || given === null || given === '' ? 'Unknown error' : jsonValueText(given),
 );
 
 // ---- responses

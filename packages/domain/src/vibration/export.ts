@@ -3,11 +3,12 @@ import path from 'node:path';
 import type { DomainDeps } from '../shared/deps';
 import { safeFolderName, seededShuffle, writeFolderAtomically } from '../shared/files';
 import { vibrationExportData, type VibrationExportInput, type VibrationExportResult } from './jobs';
+import { jsonValueText } from '../shared/legacy-format';
 import { vibrationSamples } from './queries';
 
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value);
+  const text = typeof value === 'boolean' ? (value ? 'True' : 'False') : jsonValueText(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ColumnMetadata, ScalarType, TableMetadata } from '@groundtruth/db';
+import type { ColumnMetadata, TableMetadata } from '@groundtruth/db';
 import { MigrateError } from './errors';
 
 export interface TargetColumn extends ColumnMetadata {
@@ -39,7 +39,8 @@ async function readColumnCatalog(pool: pg.Pool): Promise<ColumnCatalog> {
   );
   const catalog: ColumnCatalog = new Map();
   for (const row of columnRows.rows) {
-    const table = catalog.get(row.table_name) ?? new Map();
+    const table =
+      catalog.get(row.table_name) ?? new Map<string, { nullable: boolean; default: string | null }>();
     table.set(row.column_name, { nullable: row.is_nullable === 'YES', default: row.column_default });
     catalog.set(row.table_name, table);
   }
@@ -90,7 +91,7 @@ function targetColumns(model: TableMetadata, catalog: ColumnCatalog): TargetColu
     }
     return {
       ...column,
-      type: column.type as ScalarType,
+      type: column.type,
       nullable: info.nullable,
       hasDefault: info.default !== null,
       serial: info.default?.startsWith('nextval(') ?? false,

@@ -26,9 +26,9 @@ export interface ChunkConverter {
 export function chunkConverter(source: LegacySource, threads: number, chunkRows: number): ChunkConverter {
   if (threads <= 0) {
     return {
-      checkIntegrity: async () => source.checkIntegrity(),
-      convert: async (request) => convertChunk(source, request),
-      close: async () => undefined,
+      checkIntegrity: () => Promise.resolve(source.checkIntegrity()),
+      convert: (request) => Promise.resolve(convertChunk(source, request)),
+      close: () => Promise.resolve(),
     };
   }
   const pool = startThreads<ToConvertThread, FromConvertThread>(
