@@ -22,7 +22,7 @@ import { unifiRoutes } from './routes/unifi';
 import { vibrationRoutes } from './routes/vibration';
 import { trainingRoutes } from './routes/training';
 import { yoloRoutes } from './routes/yolo';
-import { CHECK_RESPONSES, type ApiRouter } from './route';
+import { CHECK_RESPONSES, ROUTE_SPECS, type ApiRouter } from './route';
 
 /**
  * The API's logger, as main.ts and the benchmark build it: JSON lines on stdout, buffered and written asynchronously,
@@ -124,7 +124,9 @@ export function createApp(context: AppContext, logger: Logger): express.Express 
     yoloRoutes(context),
   ];
   for (const area of areas) app.use(area.router);
-  app.use(openApiRoutes(() => areas.flatMap((area) => area.specs)));
+  const specs = areas.flatMap((area) => area.specs);
+  app.locals[ROUTE_SPECS] = specs;
+  app.use(openApiRoutes(() => specs));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

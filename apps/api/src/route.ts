@@ -43,6 +43,9 @@ export function validate<T extends z.ZodType>(schema: T, value: unknown, where: 
  */
 export const CHECK_RESPONSES = 'check responses';
 
+/** `app.locals` key of every declared route (the OpenAPI document, tests that walk the declarations). */
+export const ROUTE_SPECS = 'routeSpecs';
+
 function checkResponse(spec: RouteSpec, result: unknown): void {
   const checked = spec.response!.safeParse(result);
   if (!checked.success) {
