@@ -116,7 +116,7 @@ export default tseslint.config(
   { files: ['packages/domain/src/taxonomy/seed-data.ts'], rules: { 'max-lines': 'off' } },
   {
     // Build configs and the jest preset's declarations belong to no TypeScript project.
-    files: ['**/tsup.config.ts', 'tooling/**/*.d.ts'],
+    files: ['**/tsup.config.ts', 'tooling/**/*.d.ts', 'tooling/tsup/*.ts'],
     ...tseslint.configs.disableTypeChecked,
   },
   ...layerRules,

@@ -1,16 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
-import { applyMigrations } from '@groundtruth/db/migrations';
-import {
-  benchAdminUrl,
-  databaseUrl,
-  dropDatabase,
-  quoteIdentifier,
-  testRedisUrl,
-  uniqueRedisPrefix,
-  withAdminClient,
-} from '@groundtruth/db/testing';
+import { createBenchDatabase, testRedisUrl, uniqueRedisPrefix } from '@groundtruth/db/testing';
 import { createDomainDeps, EcoeyeSyncService, jobCatalog, saveEcoeyeSettings } from '@groundtruth/domain';
 import { generateFakeEvents, startFakeEcoeye } from '@groundtruth/domain/testing/fake-ecoeye';
 import { startJobRunner } from '@groundtruth/jobs';
@@ -25,20 +15,16 @@ const ALERTS = 10_000;
  * completion, "jobs" = alerts processed.
  */
 export async function ecoeyeSyncBench(): Promise<BenchFigures> {
-  const adminUrl = benchAdminUrl();
-  const name = `gt_bench_ecoeye_${randomBytes(4).toString('hex')}`;
-  const url = databaseUrl(adminUrl, name);
   const fake = await startFakeEcoeye({
     events: generateFakeEvents(ALERTS, { failureRate: 0.01 }),
     rateLimitEvery: 4,
     failEvery: 9,
   });
-  await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
+  const database = await createBenchDatabase('ecoeye');
   try {
-    await applyMigrations(url);
     const config = loadConfig({
       ...process.env,
-      DATABASE_URL: url,
+      DATABASE_URL: database.url,
       REDIS_URL: process.env.REDIS_URL ?? testRedisUrl(),
       QUEUE_PREFIX: uniqueRedisPrefix('bench-ecoeye'),
       ECOEYE_BASE_URL: fake.url,
@@ -97,6 +83,6 @@ export async function ecoeyeSyncBench(): Promise<BenchFigures> {
     }
   } finally {
     await fake.close();
-    await dropDatabase(adminUrl, name);
+    await database.drop();
   }
 }

@@ -1,17 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
-import { applyMigrations } from '@groundtruth/db/migrations';
-import {
-  benchAdminUrl,
-  databaseUrl,
-  dropDatabase,
-  quoteIdentifier,
-  withAdminClient,
-} from '@groundtruth/db/testing';
+import { createBenchDatabase } from '@groundtruth/db/testing';
 import { exportYoloDataset } from '@groundtruth/domain';
 import { mediaTools } from '@groundtruth/media';
 import type { BenchFigures } from './main';
@@ -21,16 +13,12 @@ const VIDEOS = 200;
 
 /** YOLO label export of 100,000 keyframe boxes (labels + split + data.yaml + log row; no frame decoding). */
 export async function yoloLabelExportBench(): Promise<BenchFigures> {
-  const adminUrl = benchAdminUrl();
-  const name = `gt_bench_yolo_${randomBytes(4).toString('hex')}`;
-  const url = databaseUrl(adminUrl, name);
   const exportsDir = mkdtempSync(path.join(os.tmpdir(), 'gt-bench-yolo-'));
-  await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
+  const database = await createBenchDatabase('yolo');
   try {
-    await applyMigrations(url);
     const config = loadConfig({
       ...process.env,
-      DATABASE_URL: url,
+      DATABASE_URL: database.url,
       EXPORTS_DIR: exportsDir,
       LOG_LEVEL: 'silent',
     });
@@ -70,7 +58,7 @@ export async function yoloLabelExportBench(): Promise<BenchFigures> {
       await db.close();
     }
   } finally {
-    await dropDatabase(adminUrl, name);
+    await database.drop();
     rmSync(exportsDir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
+import { applyMigrations } from '../migrations';
 
 /** The env keys global-setup hands to the test workers. */
 export const ENV = {
@@ -45,6 +46,22 @@ export function benchAdminUrl(): string {
     process.env.DATABASE_URL ??
     'postgresql://postgres@127.0.0.1:5432/postgres'
   );
+}
+
+/** A scratch benchmark database on `benchAdminUrl()`, with every migration applied; `drop()` removes it. */
+export async function createBenchDatabase(label: string): Promise<TestDatabase> {
+  const adminUrl = benchAdminUrl();
+  const name = `gt_bench_${label}_${randomBytes(4).toString('hex')}`;
+  await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
+  const url = databaseUrl(adminUrl, name);
+  const drop = () => dropDatabase(adminUrl, name);
+  try {
+    await applyMigrations(url);
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  return { name, url, drop };
 }
 
 /** Creates the database unless it exists; true when it existed already (a benchmark database kept for reuse). */
