@@ -1,17 +1,13 @@
 import { loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
-import { createQueueBackend } from '@groundtruth/queue';
+import { createQueueBackend, queueOptionsFromConfig } from '@groundtruth/queue';
 import { createApp, createLogger } from './app';
 import { createAppContext } from './context';
 
 const config = loadConfig();
 const logger = createLogger(config);
 const db = createDatabase(databaseOptionsFromConfig(config, 'groundtruth-api'));
-const queue = createQueueBackend({
-  redisUrl: config.REDIS_URL,
-  databaseUrl: config.DATABASE_URL,
-  prefix: config.QUEUE_PREFIX,
-});
+const queue = createQueueBackend(queueOptionsFromConfig(config));
 const context = createAppContext({ config, db, queue });
 const { jobs } = context;
 

@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { loadConfig, type Config } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
 import type { DomainDeps } from '@groundtruth/domain';
-import { createQueueBackend } from '@groundtruth/queue';
+import { createQueueBackend, queueOptionsFromConfig } from '@groundtruth/queue';
 import {
   createTestDatabase,
   testRedisUrl,
@@ -34,11 +34,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   const db = createDatabase(databaseOptionsFromConfig(config, 'api-test'));
-  const queue = createQueueBackend({
-    redisUrl: config.REDIS_URL,
-    databaseUrl: config.DATABASE_URL,
-    prefix: config.QUEUE_PREFIX,
-  });
+  const queue = createQueueBackend(queueOptionsFromConfig(config));
   const context = createAppContext({ config, db, queue });
   const { jobs } = context;
   const app = createApp(context, pino({ level: 'silent' }));

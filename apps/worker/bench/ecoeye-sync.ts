@@ -4,7 +4,7 @@ import { createBenchDatabase, testRedisUrl, uniqueRedisPrefix } from '@groundtru
 import { createDomainDeps, EcoeyeSyncService, jobCatalog, saveEcoeyeSettings } from '@groundtruth/domain';
 import { generateFakeEvents, startFakeEcoeye } from '@groundtruth/domain/testing/fake-ecoeye';
 import { startJobRunner } from '@groundtruth/jobs';
-import { createQueueBackend } from '@groundtruth/queue';
+import { createQueueBackend, queueOptionsFromConfig } from '@groundtruth/queue';
 import type { BenchFigures } from './main';
 
 const ALERTS = 10_000;
@@ -31,11 +31,7 @@ export async function ecoeyeSyncBench(): Promise<BenchFigures> {
       LOG_LEVEL: 'silent',
     });
     const db = createDatabase(databaseOptionsFromConfig(config, 'bench-ecoeye'));
-    const backend = createQueueBackend({
-      redisUrl: config.REDIS_URL,
-      databaseUrl: config.DATABASE_URL,
-      prefix: config.QUEUE_PREFIX,
-    });
+    const backend = createQueueBackend(queueOptionsFromConfig(config));
     const deps = createDomainDeps({ config, db, queue: backend });
     const producer = deps.jobs;
     const runner = startJobRunner({

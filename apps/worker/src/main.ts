@@ -3,16 +3,12 @@ import { loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
 import { createDomainDeps, createServices, jobCatalog, jobProcessors } from '@groundtruth/domain';
 import { startJobRunner } from '@groundtruth/jobs';
-import { createQueueBackend } from '@groundtruth/queue';
+import { createQueueBackend, queueOptionsFromConfig } from '@groundtruth/queue';
 
 const config = loadConfig();
 const logger = pino({ level: config.LOG_LEVEL, name: 'worker' });
 const db = createDatabase(databaseOptionsFromConfig(config, 'groundtruth-worker'));
-const queue = createQueueBackend({
-  redisUrl: config.REDIS_URL,
-  databaseUrl: config.DATABASE_URL,
-  prefix: config.QUEUE_PREFIX,
-});
+const queue = createQueueBackend(queueOptionsFromConfig(config));
 const deps = createDomainDeps({ config, db, queue });
 const producer = deps.jobs;
 const services = createServices(deps);

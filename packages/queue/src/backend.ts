@@ -67,6 +67,17 @@ async function timed(kind: QueueBackendKind, probe: () => Promise<unknown>): Pro
   }
 }
 
+/** The settings of the config loader that choose and name the backend (structural: queue sits beside config). */
+export interface QueueConfig {
+  REDIS_URL?: string | undefined;
+  DATABASE_URL?: string | undefined;
+  QUEUE_PREFIX: string;
+}
+
+export function queueOptionsFromConfig(config: QueueConfig): QueueBackendOptions {
+  return { redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL, prefix: config.QUEUE_PREFIX };
+}
+
 export function createQueueBackend(options: QueueBackendOptions): QueueBackend {
   if (options.redisUrl) {
     // Workers need maxRetriesPerRequest: null; one shared connection serves queues, BullMQ duplicates it for workers.

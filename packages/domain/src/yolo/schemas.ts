@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keyframeSchema } from '../annotations/schemas';
 
 const flag = z.union([z.literal(0), z.literal(1)]).nullable();
 /** activity tag → class id */
@@ -22,20 +23,23 @@ export const yoloConfigSchema = z.object({
 export type YoloConfigRow = z.infer<typeof yoloConfigSchema>;
 
 /** A keyframe box the export writes, with its video's file and frame size. */
-export const yoloAnnotationSchema = z.object({
-  id: z.number(),
-  video_id: z.number(),
-  timestamp: z.number(),
-  bbox_x: z.number(),
-  bbox_y: z.number(),
-  bbox_width: z.number(),
-  bbox_height: z.number(),
-  activity_tag: z.string(),
-  is_negative: z.boolean().nullable(),
-  filename: z.string(),
-  width: z.number().nullable(),
-  height: z.number().nullable(),
-});
+export const yoloAnnotationSchema = keyframeSchema
+  .pick({
+    id: true,
+    video_id: true,
+    timestamp: true,
+    bbox_x: true,
+    bbox_y: true,
+    bbox_width: true,
+    bbox_height: true,
+  })
+  .extend({
+    activity_tag: z.string(),
+    is_negative: z.boolean().nullable(),
+    filename: z.string(),
+    width: z.number().nullable(),
+    height: z.number().nullable(),
+  });
 export type YoloAnnotation = z.infer<typeof yoloAnnotationSchema>;
 
 /** What an export would take (same rules as the export, §9 #28). */
