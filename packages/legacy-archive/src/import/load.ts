@@ -10,7 +10,7 @@ import { guardLoadTarget } from './guards';
 import { INDEX_BUILDERS, type MigrateOptions, type RunSettings } from './options';
 import { runPass, type PassContext } from './pass';
 import type { TablePlan } from './plan';
-import { tableResults, type CheckedTable, type TableResults } from './report';
+import { tableResults, withSourceCheck, type CheckedTable, type TableResults } from './report';
 import { verifyTable } from './verify';
 import { copyWriter } from './write/copy';
 import { createManyWriter } from './write/create-many-threads';
@@ -140,7 +140,8 @@ export async function load(
   );
   const writer = openWriter(settings, pool, options.databaseUrl);
   opened(writer);
-  const results = tableResults(await loadAndVerify(context, plans, checkpoints, writer));
+  const loaded = tableResults(await loadAndVerify(context, plans, checkpoints, writer));
+  const results = withSourceCheck(loaded, source.changesSinceOpen());
   await completeTarget(pool, targets, settings.log);
   await finishRun(pool, runId, results.ok);
   return results;

@@ -5,12 +5,19 @@ import { readTargetSchema, type TargetTable } from '../shared/target-schema';
 import type { BatchWriter } from './batches';
 import { chunkConverter, type ChunkConverter } from './convert/threads';
 import { restoreIndexes } from './deferred-indexes';
-import { guardDroppedIndexes } from './guards';
+import { readBookkeeping } from './bookkeeping';
+import { guardDroppedIndexes, refuseAnotherSource } from './guards';
 import { load } from './load';
 import { INDEX_BUILDERS, runSettings, type MigrateOptions, type RunSettings } from './options';
 import { runPass, type PassContext } from './pass';
 import { planTables, type Planned, type TablePlan } from './plan';
-import { migrationReport, tableResults, type MigrationReport, type TableResults } from './report';
+import {
+  migrationReport,
+  tableResults,
+  withSourceCheck,
+  type MigrationReport,
+  type TableResults,
+} from './report';
 import { verifyTable } from './verify';
 
 function logPlan(log: (message: string) => void, { plans, missingTables }: Planned): void {
@@ -45,6 +52,7 @@ async function prepare(
     },
   );
   connected(db);
+  if (settings.mode === 'migrate') refuseAnotherSource(await readBookkeeping(db.pool), source.fingerprint);
   if (await guardDroppedIndexes(db.pool, settings.mode === 'migrate' && !!options.resume)) {
     settings.log('rebuilding the indexes an interrupted run had dropped');
     await restoreIndexes(db.pool, INDEX_BUILDERS);
@@ -66,7 +74,7 @@ async function checkOnly(context: PassContext, plans: TablePlan[]): Promise<Tabl
     const check = verify ? await verifyTable(context.pool, plan, outcome.checkpoint) : 'dry-run';
     tables.push({ plan, outcome, status: verify ? ('verified' as const) : ('dry-run' as const), check });
   }
-  return tableResults(tables);
+  return withSourceCheck(tableResults(tables), context.source.changesSinceOpen());
 }
 
 /**

@@ -23,6 +23,8 @@ export interface CheckedTable {
 export interface TableResults {
   reports: TableReport[];
   ok: boolean;
+  /** what failed outside the tables' own checks (the source changed during the run) */
+  problems: string[];
 }
 
 function tableReport({ plan, outcome, status, check }: CheckedTable): TableReport {
@@ -43,7 +45,24 @@ function tableReport({ plan, outcome, status, check }: CheckedTable): TableRepor
 
 /** The tables' reports; the run is ok when no check failed. */
 export function tableResults(tables: CheckedTable[]): TableResults {
-  return { reports: tables.map(tableReport), ok: !tables.some((table) => checkFailed(table.check)) };
+  return {
+    reports: tables.map(tableReport),
+    ok: !tables.some((table) => checkFailed(table.check)),
+    problems: [],
+  };
+}
+
+/** The results, failed when the legacy file changed while the run read it (source.changesSinceOpen). */
+export function withSourceCheck(results: TableResults, changes: string[]): TableResults {
+  if (changes.length === 0) return results;
+  return {
+    ...results,
+    ok: false,
+    problems: [
+      ...results.problems,
+      ...changes.map((change) => `the legacy file changed during the run: ${change}`),
+    ],
+  };
 }
 
 function missingTableReport(table: string): TableReport {
@@ -74,6 +93,7 @@ export function migrationReport(
     writer: run.writer,
     seconds: Math.round((performance.now() - run.started) / 10) / 100,
     ok: results.ok,
+    problems: results.problems,
     read: all.reduce((sum, t) => sum + t.read, 0),
     written: all.reduce((sum, t) => sum + t.written, 0),
     quarantined: all.reduce((sum, t) => sum + t.quarantined, 0),

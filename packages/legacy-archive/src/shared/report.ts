@@ -29,6 +29,8 @@ export interface TableReport {
 export interface RunSummary {
   seconds: number;
   ok: boolean;
+  /** failures beyond the tables' checks, each a sentence */
+  problems: string[];
   read: number;
   written: number;
   quarantined: number;
@@ -61,5 +63,10 @@ export function formatSummary(report: RunSummary): string {
     cells
       .map((cell, i) => (i === 0 || i === 6 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
       .join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  return [
+    line(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.map(line),
+    ...report.problems.map((problem) => `FAILED: ${problem}`),
+  ].join('\n');
 }
