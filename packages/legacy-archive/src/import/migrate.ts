@@ -1,5 +1,5 @@
 import { tableMetadata, type Database } from '@groundtruth/db';
-import { connectTarget } from '../shared/postgres';
+import { connectTarget, lostConnection } from '../shared/postgres';
 import { openSource, type LegacySource } from '../shared/sqlite';
 import { readTargetSchema, type TargetTable } from '../shared/target-schema';
 import type { BatchWriter } from './batches';
@@ -98,10 +98,14 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
     const { source: sourcePath, databaseUrl } = options;
     const run = { source: sourcePath, databaseUrl, mode: settings.mode, writer: settings.writer, started };
     return migrationReport(run, results, prepared.missingTables);
+  } catch (error) {
+    throw lostConnection(error);
   } finally {
-    await converter.close();
+    // after a failure, closing must not replace the failure with its own (a dead server, a dead thread)
+    const quietly = (closing: Promise<unknown> | undefined) => closing?.catch(() => undefined);
+    await quietly(converter.close());
     source.close();
-    await batchWriter?.close?.();
-    await db?.close();
+    await quietly(batchWriter?.close?.());
+    await quietly(db?.close());
   }
 }
