@@ -21,7 +21,8 @@ describe('hostile values', () => {
        UPDATE videos SET title = 'a' || char(0) || 'b' WHERE id = 6;
        UPDATE videos SET upload_date = 20250101 WHERE id = 7;
        UPDATE videos SET height = char(160) || '3' WHERE id = 8;
-       UPDATE videos SET file_size = '99999999999999999999' WHERE id = 9;`,
+       UPDATE videos SET file_size = '99999999999999999999' WHERE id = 9;
+       INSERT INTO videos (id, filename, title) VALUES (5000, 'quarantined.mp4', 'nul' || char(0));`,
     );
     const [copy, createMany] = [await database('h-copy'), await database('h-many')];
     const a = await migrate({ source: file, databaseUrl: copy.url, writer: 'copy' });
@@ -55,6 +56,11 @@ describe('hostile values', () => {
         { d: '{"e": 100, "n": 1.0, "big": 12345678901234567890}' },
       ]);
     }
+    // the sequence goes past quarantined ids too: a repaired row can go back with its legacy id
+    for (const url of [copy.url, createMany.url])
+      expect(await query(url, `SELECT nextval(pg_get_serial_sequence('videos', 'id'))::int AS id`)).toEqual([
+        { id: 5001 },
+      ]);
     // a second run only verifies
     const again = await migrate({ source: file, databaseUrl: createMany.url, writer: 'createMany' });
     expect(again.ok).toBe(true);

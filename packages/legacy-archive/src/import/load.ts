@@ -81,14 +81,25 @@ async function loadAndVerify(
   }));
 }
 
-/** Moves every id sequence past the largest legacy id, so rows created later never collide. */
+/**
+ * Moves every id sequence past the largest legacy id, migrated or quarantined, so rows created later never collide
+ * and a repaired quarantined row can go back with its legacy id (ids beyond the sequence's range are left out).
+ */
 async function resetSequences(pool: pg.Pool, tables: TargetTable[]): Promise<void> {
   for (const table of tables) {
     for (const column of table.columns.filter((c) => c.serial)) {
+      const quarantined =
+        column.column === 'id'
+          ? `(SELECT max(legacy_id::numeric) FROM _migrator_quarantine
+              WHERE table_name = $3 AND legacy_id ~ '^[0-9]{1,19}$'
+                AND legacy_id::numeric < (SELECT max_value FROM pg_sequences
+                                          WHERE format('%I.%I', schemaname, sequencename)::regclass = seq.id))`
+          : 'NULL';
       await pool.query(
-        `SELECT setval(pg_get_serial_sequence($1, $2),
-                       COALESCE((SELECT max(${quoteIdent(column.column)}) FROM ${quoteIdent(table.table)}), 0) + 1, false)`,
-        [quoteIdent(table.table), column.column],
+        `SELECT setval(seq.id, GREATEST(COALESCE((SELECT max(${quoteIdent(column.column)}) FROM ${quoteIdent(table.table)}), 0),
+                                        COALESCE(${quarantined}, 0))::bigint + 1, false)
+         FROM (SELECT pg_get_serial_sequence($1, $2)::regclass AS id) seq`,
+        [quoteIdent(table.table), column.column, ...(column.column === 'id' ? [table.table] : [])],
       );
     }
   }

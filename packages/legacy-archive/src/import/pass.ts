@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ProgressEvent, TableReport } from '../shared/report';
-import type { LegacySource } from '../shared/sqlite';
+import { readFailure, type LegacySource } from '../shared/sqlite';
 import type { BatchWriter } from './batches';
 import { emptyCheckpoint, type Checkpoint } from './bookkeeping';
 import { ChunkFeed } from './chunk-feed';
@@ -121,6 +121,12 @@ async function passTable(
   const checkpoint = options.checkpoints?.get(table);
   if (checkpoint?.done)
     return { outcome: { checkpoint, orphans: 0, orphanSamples: [] }, status: 'already-migrated' };
+  let total: number;
+  try {
+    total = context.source.countRows(table);
+  } catch (error) {
+    throw readFailure(error, context.source.path, table, checkpoint?.lastRowid ?? 0n);
+  }
   const outcome = await processTable(context.source, {
     plan,
     feed,
@@ -129,7 +135,7 @@ async function passTable(
     concurrency: context.settings.concurrency,
     start: checkpoint ?? emptyCheckpoint(table),
     phase: options.phase,
-    total: context.source.countRows(table),
+    total,
     onProgress: context.onProgress,
   });
   return { outcome, status: checkpoint ? 'resumed' : 'migrated' };
