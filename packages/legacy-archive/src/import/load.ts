@@ -62,7 +62,7 @@ async function loadAndVerify(
       onTable: (plan, outcome, status) => {
         finished.push({ plan, outcome, status });
         const check = restoreTableIndexes(pool, plan.target.table).then(() =>
-          verifyTable(pool, plan, outcome.checkpoint),
+          verifyTable(pool, context.source, plan, outcome.checkpoint),
         );
         check.catch(() => undefined);
         checks.push(check);
@@ -142,7 +142,27 @@ export async function load(
   });
   const checkpoints = book?.checkpoints ?? new Map<string, Checkpoint>();
   if (options.orphans === 'fail') await refuseOrphans(context, plans, checkpoints);
-  const runId = await startRun(pool, options.source, source.fingerprint, settings.writer);
+  const runId = await startRun(pool, options.source, source.fingerprint, settings.writer, settings.log);
+  try {
+    const results = await loadRun(context, options, planned, checkpoints, opened);
+    await finishRun(pool, runId, results.ok ? 'completed' : 'verification-failed');
+    return results;
+  } catch (error) {
+    // best effort: with the server gone, the next run finds this one 'running' and marks it interrupted
+    await finishRun(pool, runId, 'failed').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The load itself, once the run is recorded. */
+async function loadRun(
+  context: PassContext,
+  options: MigrateOptions,
+  { plans, targets }: { plans: TablePlan[]; targets: TargetTable[] },
+  checkpoints: Map<string, Checkpoint>,
+  opened: (writer: BatchWriter) => void,
+): Promise<TableResults> {
+  const { pool, source, settings } = context;
   const pending = plans.filter((plan) => !checkpoints.get(plan.target.table)?.done);
   await deferIndexes(
     pool,
@@ -154,6 +174,5 @@ export async function load(
   const loaded = tableResults(await loadAndVerify(context, plans, checkpoints, writer));
   const results = withSourceCheck(loaded, source.changesSinceOpen());
   await completeTarget(pool, targets, settings.log);
-  await finishRun(pool, runId, results.ok);
   return results;
 }

@@ -11,6 +11,7 @@ import { load } from './load';
 import { INDEX_BUILDERS, runSettings, type MigrateOptions, type RunSettings } from './options';
 import { runPass, type PassContext } from './pass';
 import { planTables, type Planned, type TablePlan } from './plan';
+import { QuarantineTally, quarantineTally } from './quarantine';
 import {
   migrationReport,
   tableResults,
@@ -71,7 +72,9 @@ async function checkOnly(context: PassContext, plans: TablePlan[]): Promise<Tabl
   const tables = [];
   for (const plan of plans) {
     const outcome = outcomes.get(plan.target.table)!;
-    const check = verify ? await verifyTable(context.pool, plan, outcome.checkpoint) : 'dry-run';
+    const check = verify
+      ? await verifyTable(context.pool, context.source, plan, outcome.checkpoint)
+      : 'dry-run';
     tables.push({ plan, outcome, status: verify ? ('verified' as const) : ('dry-run' as const), check });
   }
   return withSourceCheck(tableResults(tables), context.source.changesSinceOpen());
@@ -83,6 +86,7 @@ async function checkOnly(context: PassContext, plans: TablePlan[]): Promise<Tabl
  */
 export async function migrate(options: MigrateOptions): Promise<MigrationReport> {
   const started = performance.now();
+  const startedAt = new Date();
   const source = openSource(options.source);
   const settings = runSettings(options, source.journalMode);
   const converter = chunkConverter(source, settings.conversionThreads, settings.batchSize);
@@ -90,14 +94,25 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
   let batchWriter: BatchWriter | undefined;
   try {
     const prepared = await prepare(options, settings, source, converter, (connected) => (db = connected));
-    const context = { source, pool: prepared.db.pool, converter, settings, onProgress: options.onProgress };
+    const tally = new QuarantineTally();
+    const { pool } = prepared.db;
+    const context = { source, pool, converter, settings, tally, onProgress: options.onProgress };
     const results =
       settings.mode === 'migrate'
         ? await load(context, options, prepared, (opened) => (batchWriter = opened))
         : await checkOnly(context, prepared.plans);
     const { source: sourcePath, databaseUrl } = options;
-    const run = { source: sourcePath, databaseUrl, mode: settings.mode, writer: settings.writer, started };
-    return migrationReport(run, results, prepared.missingTables);
+    const run = {
+      source: sourcePath,
+      databaseUrl,
+      mode: settings.mode,
+      writer: settings.writer,
+      started,
+      startedAt,
+    };
+    // a dry run counts what it found; otherwise the target's quarantine holds every run's rows
+    const quarantined = settings.mode === 'dry-run' ? tally : await quarantineTally(pool);
+    return migrationReport(run, results, prepared.missingTables, quarantined);
   } catch (error) {
     throw lostConnection(error);
   } finally {

@@ -9,6 +9,7 @@ import { keySpecs, loadKeySet, loadQuarantinedKeySet, type KeyRegister, type Tab
 import type { RunSettings } from './options';
 import { keySetName, type TablePlan } from './plan';
 import { processTable, type TableOutcome } from './process-table';
+import type { QuarantineTally } from './quarantine';
 
 /** What every pass of a run reads from and goes by. */
 export interface PassContext {
@@ -16,6 +17,8 @@ export interface PassContext {
   pool: pg.Pool;
   converter: ChunkConverter;
   settings: RunSettings;
+  /** counts what the pass quarantines (a dry run reports it from here) */
+  tally: QuarantineTally;
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -141,6 +144,7 @@ async function passTable(
     start: checkpoint ?? emptyCheckpoint(table),
     phase: options.phase,
     total,
+    tally: context.tally,
     onProgress: context.onProgress,
   });
   return { outcome, status: checkpoint ? 'resumed' : 'migrated' };

@@ -7,6 +7,7 @@ import type { Checkpoint } from './bookkeeping';
 import type { ChunkFeed } from './chunk-feed';
 import { KeyChecks, type CheckedChunk, type TableKeys } from './key-checks';
 import type { TablePlan } from './plan';
+import type { QuarantineTally } from './quarantine';
 
 /** One table of a pass, from its checkpoint on. */
 export interface TableRun {
@@ -19,6 +20,7 @@ export interface TableRun {
   start: Checkpoint;
   phase: ProgressEvent['phase'];
   total: number;
+  tally: QuarantineTally;
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -102,7 +104,9 @@ export async function processTable(source: LegacySource, run: TableRun): Promise
       const checked = checks.check(chunk);
       state.read += chunk.read;
       state.quarantined += checked.quarantine.length;
-      state.written += chunk.converted - checked.rejected.length;
+      // a dry run writes nothing; verifying counts what the target should hold
+      if (run.writer || run.phase === 'verify') state.written += chunk.converted - checked.rejected.length;
+      run.tally.addAll(checked.quarantine);
       state.lastRowid = chunk.lastRowid;
       state.seconds = run.start.seconds + (performance.now() - started) / 1000;
       state.sourceHash = hash.value;
