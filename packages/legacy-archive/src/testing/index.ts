@@ -2,3 +2,4 @@
 export * from './generate';
 export * from './snapshot';
 export * from './private-postgres';
+export * from './hostile';
