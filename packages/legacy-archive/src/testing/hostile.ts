@@ -135,7 +135,7 @@ export function sprinkleHostileValues(path: string, seed: number, count: number)
     try {
       db.prepare(
         `UPDATE "${table}" SET "${column}" = ${asText ? 'CAST(? AS TEXT)' : '?'} WHERE rowid = ?`,
-      ).run(asText ? (value as { bytesAsText: Buffer }).bytesAsText : (value as never), rowid);
+      ).run(asText ? (value as { bytesAsText: Buffer }).bytesAsText : value, rowid);
       const shown = asText
         ? `bytes ${(value as { bytesAsText: Buffer }).bytesAsText.toString('hex')}`
         : String(value);
