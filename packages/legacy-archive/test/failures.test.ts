@@ -168,6 +168,27 @@ describe('failure modes', () => {
     ]);
   });
 
+  it.each(['copy', 'createMany'] as const)(
+    'a value PostgreSQL refuses after all (%s) stops the run naming the table and rowid, no stack trace',
+    async (writer) => {
+      const target = await database(`refused-${writer}`);
+      // a target narrower than the schema the conversion checks against
+      await query(target.url, 'ALTER TABLE videos ALTER COLUMN filename TYPE varchar(2)');
+      const error = await migrate({ source: FIXTURE, databaseUrl: target.url, writer }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(MigrateError);
+      expect((error as Error).message).toMatch(
+        /PostgreSQL refused a value of videos in the batch up to rowid \d+ \(.*too long.*\); nothing of that batch was written/,
+      );
+      // once the cause is repaired, --resume goes on from the last committed batch
+      await query(target.url, 'ALTER TABLE videos ALTER COLUMN filename TYPE text');
+      const resumed = await migrate({ source: FIXTURE, databaseUrl: target.url, writer, resume: true });
+      expect(resumed.ok).toBe(true);
+    },
+    60_000,
+  );
+
   it('refuses a non-empty database that no migrator run created', async () => {
     const target = await database('foreign');
     await query(target.url, `INSERT INTO tags (name) VALUES ('mine')`);
