@@ -224,11 +224,9 @@ function tableSignatures(db: Database.Database, tables: Iterable<string>): Map<s
 function describeChanges(path: string, snapshot: Map<string, string>): string[] {
   const now = new Database(path, { readonly: true, fileMustExist: true, timeout: 2000 });
   try {
-    const names = new Set([...snapshot.keys(), ...readTables(now).keys()]);
-    const current = tableSignatures(
-      now,
-      [...names].filter((name) => readTables(now).has(name)),
-    );
+    const present = readTables(now);
+    const names = new Set([...snapshot.keys(), ...present.keys()]);
+    const current = tableSignatures(now, present.keys());
     return [...names]
       .filter((name) => snapshot.get(name) !== current.get(name))
       .map((name) => `${name}: ${snapshot.get(name) ?? 'absent'} → ${current.get(name) ?? 'absent'}`);
