@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, utimesSync } from 'node:fs';
+import { closeSync, copyFileSync, openSync, utimesSync } from 'node:fs';
 import { migrate, type ProgressEvent, type WriterName } from '../src';
 import { generateLegacyFile } from '../src/testing';
 import { editLegacy, query, scratch } from './helpers';
@@ -110,6 +110,29 @@ describe('one snapshot while the legacy app writes', () => {
     },
     60_000,
   );
+
+  it('a lock lost anyway (this process closes a descriptor of the file) fails verification, naming what changed', async () => {
+    const file = scratchFile('lost-lock.db');
+    copyFileSync(base, file);
+    const target = await database('snap-lost');
+    let written = '';
+    const onProgress = (event: ProgressEvent) => {
+      if (event.table !== 'videos' || !event.done || written) return;
+      closeSync(openSync(file, 'r')); // POSIX: drops every lock of this process on the file
+      written = spawnSync(process.execPath, writerArgs(file, 1000), { cwd: __dirname }).stdout.toString();
+    };
+    const report = await migrate({
+      source: file,
+      databaseUrl: target.url,
+      writer: 'copy',
+      conversionThreads: 0,
+      onProgress,
+    });
+    expect(written).toBe('committed');
+    expect(report.ok).toBe(false);
+    expect(report.problems.join('\n')).toMatch(/changed during the run: keyframe_annotations: \d+ rows/);
+    expect(report.problems.join('\n')).toMatch(/changed during the run: videos: \d+ rows/);
+  }, 60_000);
 
   it('the same file with a new mtime is the same source; a changed file is refused before anything is touched', async () => {
     const file = scratchFile('touched.db');
