@@ -1,6 +1,6 @@
 import { copyFileSync } from 'node:fs';
 import { sharedPath } from '@groundtruth/db/testing';
-import { formatOutcome, formatSummary, migrate } from '../src';
+import { formatOutcome, formatSummary, migrate, progressPrinter, type ProgressEvent } from '../src';
 import { editLegacy, query, scratch } from './helpers';
 
 const FIXTURE = sharedPath('fixtures/legacy/video_archive.db');
@@ -72,5 +72,33 @@ describe('what the user sees', () => {
       /FAILED: .*first differing rows: id 7 \(values differ\), id 10 \(missing in the target\)$/,
     );
     expect(formatOutcome(report)).toMatch(/^verification FAILED:\n {2}keyframe_annotations: FAILED/);
+  });
+
+  it('progress shows the quarantined count, and no rate for a table too quick to measure', () => {
+    const lines: string[] = [];
+    const event: ProgressEvent = {
+      table: 'videos',
+      phase: 'migrate',
+      read: 300,
+      total: 300,
+      written: 299,
+      quarantined: 1,
+      seconds: 0.00005,
+      done: true,
+    };
+    progressPrinter({ isTTY: true, write: (text) => lines.push(text) })(event);
+    progressPrinter({ write: (text) => lines.push(text) })(event);
+    progressPrinter({ write: (text) => lines.push(text) })({
+      ...event,
+      read: 5000,
+      total: 9000,
+      seconds: 2,
+      done: false,
+    });
+    expect(lines[0]).toMatch(/300\/300, 1 quarantined \(done\)\n$/);
+    expect(lines[1]).toBe('migrate videos: 300/300 read, 299 written, 1 quarantined (done)\n');
+    expect(lines[2]).toBe(
+      'migrate videos: 5000/9000 read, 299 written, 1 quarantined, 2500 rows/s, ETA 2s\n',
+    );
   });
 });
