@@ -22,17 +22,18 @@ Options:
   --writer-threads <n>     createMany: worker threads, each with its own Prisma client (default ${DEFAULT_WRITER_THREADS})
   --conversion-threads <n> threads that read and convert rows ahead of the key checks; 0 converts on the main
                            thread (default ${DEFAULT_CONVERSION_THREADS.copy} with copy, ${DEFAULT_CONVERSION_THREADS.createMany} with createMany, whose writer threads are the bottleneck)
-  --dry-run                read, convert and check everything; write nothing
+  --dry-run                read, convert and check everything; write nothing, list what would be quarantined
   --verify                 compare an existing target with the source only (re-reads the whole file)
   --resume                 continue an interrupted run from its last committed checkpoint
   --orphans quarantine|fail  rows whose parent is missing: quarantine them (default) or stop before writing anything
-  --report <file.json>     also write the summary as JSON
+  --report <file.json>     also write the summary as JSON (times, tables, quarantine counts per reason)
   --tables a,b             only these tables (their parents must already be in the target)
   --skip t,t.col           leave these legacy tables/columns behind on purpose (else an unknown one stops the run)
   -h, --help               this text
 
-Exit codes: 0 migrated and verified; 1 a verification check failed; 2 bad arguments;
-3 cannot run (file, database, schema, refused target); 4 orphans found with --orphans fail.`;
+Exit codes: 0 migrated and verified; 1 a verification check failed (or the file changed meanwhile); 2 bad arguments;
+3 cannot run (file, database or its connection lost, schema, refused target); 4 orphans found with --orphans fail;
+130 interrupted (Ctrl-C): run again with --resume.`;
 
 /** What the command line asks for: the help text, or a run and where its JSON report goes. */
 export type Command = { help: true } | { help: false; run: MigrateOptions; reportFile: string | undefined };

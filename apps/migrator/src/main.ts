@@ -1,6 +1,7 @@
 import { writeFileSync, writeSync } from 'node:fs';
 import {
   EXIT_CODES,
+  formatOutcome,
   formatSummary,
   migrate,
   MigrateError,
@@ -19,12 +20,7 @@ async function main(argv: string[]): Promise<number> {
     onProgress: progressPrinter(process.stderr),
     onLog: (message) => process.stderr.write(`${message}\n`),
   });
-  process.stdout.write(`${formatSummary(report)}\n`);
-  if (report.quarantined > 0 && report.mode === 'migrate') {
-    process.stdout.write(
-      `${report.quarantined} row(s) quarantined: SELECT table_name, legacy_id, reason, row_data FROM _migrator_quarantine;\n`,
-    );
-  }
+  process.stdout.write(`${formatSummary(report)}\n${formatOutcome(report)}\n`);
   if (command.reportFile) writeFileSync(command.reportFile, `${JSON.stringify(report, null, 2)}\n`);
   return report.ok ? 0 : 1;
 }
@@ -35,6 +31,16 @@ let settled = false;
 process.on('exit', () => {
   if (!settled) writeSync(2, 'migrator: stopped before the run finished (nothing was left to wait for)\n');
 });
+// Ctrl-C: every committed batch is kept (each commits with its checkpoint); say how to go on
+process.once('SIGINT', () => {
+  settled = true;
+  writeSync(
+    2,
+    '\nmigrator: interrupted. Every committed batch is kept: run the same command again with --resume to continue.\n',
+  );
+  process.exit(130);
+});
+
 // `pnpm --filter migrator start -- <file>` hands the separator on; options may follow it.
 main(process.argv.slice(2).filter((arg, index) => !(index === 0 && arg === '--'))).then(
   (code) => {

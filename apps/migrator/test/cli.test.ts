@@ -18,7 +18,10 @@ interface Run {
   stderr: string;
 }
 
-function cli(args: string[], { killWhen }: { killWhen?: () => Promise<boolean> } = {}): Promise<Run> {
+function cli(
+  args: string[],
+  { killWhen, interruptOn }: { killWhen?: () => Promise<boolean>; interruptOn?: RegExp } = {},
+): Promise<Run> {
   return new Promise((resolve) => {
     // one process, as `pnpm migrate` runs it (tsx's CLI would put the migrator in a child that a kill -9 of the parent leaves running)
     const child = spawn(process.execPath, ['--require', 'tsx/cjs', MAIN, ...args], {
@@ -28,7 +31,14 @@ function cli(args: string[], { killWhen }: { killWhen?: () => Promise<boolean> }
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    let interrupted = false;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (interruptOn && !interrupted && interruptOn.test(stderr)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
     let polling: NodeJS.Timeout | undefined;
     if (killWhen) {
       const poll = async () => {
@@ -108,7 +118,8 @@ describe('migrator CLI', () => {
     const run = await cli([FIXTURE, '--database-url', target.url, '--report', report]);
     expect(run.stderr).not.toMatch(/unexpected/);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/keyframe_annotations\s+10\s+10\s+0\s+[\d.]+\s+\d+\s+ok/);
+    expect(run.stdout).toMatch(/keyframe_annotations\s+10\s+10\s+0\s+[\d.]+\s+(\d+|-)\s+ok/);
+    expect(run.stdout).toMatch(/^migrated and verified/m);
     const json = JSON.parse(readFileSync(report, 'utf8')) as {
       ok: boolean;
       tables: { table: string; written: number }[];
@@ -150,5 +161,23 @@ describe('migrator CLI', () => {
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toMatch(/total .* ok/);
     expect(await targetState(interrupted.url)).toEqual(await targetState(reference.url));
+  }, 90_000);
+
+  it('Ctrl-C says how to go on; the next run marks the interrupted one and --resume finishes it', async () => {
+    const file = path.join(dir, 'interrupted.db');
+    generateLegacyFile(file, { scale: 0.02 });
+    const target = await database('cli-sigint');
+    const args = [file, '--database-url', target.url, '--writer', 'copy', '--batch-size', '200'];
+    const stopped = await cli(args, { interruptOn: /migrate keyframe_annotations: [1-9]\d{3,}\// });
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toMatch(
+      /interrupted\. Every committed batch is kept: run the same command again with --resume/,
+    );
+    const resumed = await cli([...args, '--resume']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toMatch(
+      /run 1, started .* was interrupted before it finished: marked interrupted/,
+    );
+    expect(resumed.stdout).toMatch(/^migrated and verified/m);
   }, 90_000);
 });

@@ -9,8 +9,14 @@ export {
   type RunMode,
   type WriterName,
 } from './import/options';
-export type { MigrationReport } from './import/report';
+export { formatOutcome, type MigrationReport } from './import/report';
 export { EXIT_CODES, ConversionError, MigrateError, type MigrateErrorKind } from './shared/errors';
 export { progressPrinter } from './shared/progress';
-export { formatSummary, type ProgressEvent, type RunSummary, type TableReport } from './shared/report';
+export {
+  formatSummary,
+  type ProgressEvent,
+  type QuarantineReason,
+  type RunSummary,
+  type TableReport,
+} from './shared/report';
 export type { RawValue, Value } from './shared/values';

@@ -8,6 +8,7 @@ import {
   convertJson,
   convertString,
   convertValue,
+  fromEpoch,
 } from '../src/import/convert/values';
 
 describe('legacy value conversions', () => {
@@ -93,7 +94,7 @@ describe('legacy value conversions', () => {
       const seconds = Math.floor(first + random() * (last - first));
       // a double holds microseconds exactly only up to about 2^53 / 10^6 seconds
       const micros = i % 3 === 0 || Math.abs(seconds) > 4e9 ? 0 : Math.floor(random() * 1_000_000);
-      expect(convertDateTime(seconds + micros / 1e6)).toBe(reference(seconds * 1000, micros));
+      expect(fromEpoch(seconds + micros / 1e6)).toBe(reference(seconds * 1000, micros));
       const text = reference(seconds * 1000, 0).replace(' ', 'T');
       const offset = Math.floor(random() * 28) - 14;
       const zone = `${offset < 0 ? '-' : '+'}${String(Math.abs(offset)).padStart(2, '0')}:30`;
@@ -106,7 +107,52 @@ describe('legacy value conversions', () => {
     expect(() => convertDateTime('1900-02-29T00:00:00')).toThrow(/no such date/);
     expect(() => convertDateTime('2023-04-31T00:00:00Z')).toThrow(/no such date/);
     expect(() => convertDateTime('0001-01-01T00:30:00+01:00')).toThrow(/out of range/);
-    expect(convertDateTime(-1.5)).toBe('1969-12-31 23:59:58.5');
+    expect(fromEpoch(-1.5)).toBe('1969-12-31 23:59:58.5');
+  });
+
+  it('numeric timestamps are epochs only from 1990 to 2100; integers are ASCII digits only', () => {
+    for (const raw of [
+      20250101,
+      20250101n,
+      '20250101',
+      -1.5,
+      0,
+      4102444800,
+      4102444800000n,
+      631152000000 - 1,
+    ])
+      expect(() => convertDateTime(raw)).toThrow(/between 1990 and 2100/);
+    expect(convertDateTime(631152000)).toBe('1990-01-01 00:00:00');
+    expect(convertDateTime(4102444799999n)).toBe('2099-12-31 23:59:59.999');
+    for (const raw of ['\u00a03', '3\u00a0', '\u20073', '\u0663', '\uff13'])
+      expect(() => convertInt(raw)).toThrow(ConversionError);
+    expect(() => convertFloat('\u00a01.5')).toThrow(ConversionError);
+    expect(() => convertBoolean('\u00a01')).toThrow(ConversionError);
+    expect(() => convertDateTime('\u00a02026-01-20 01:50:58')).toThrow(ConversionError);
+    expect(convertInt(' 3\t')).toBe(3);
+  });
+
+  it('values PostgreSQL would refuse are refused before writing, never a RangeError', () => {
+    for (const [text, why] of [
+      ['{"a": "\\ud800"}', /lone surrogate/],
+      ['["\\udc00"]', /lone surrogate/],
+      ['["\\ud800\\u0041"]', /lone surrogate/],
+      ['{"a": "\\u0000"}', /u0000/],
+      [`${'['.repeat(5000)}${']'.repeat(5000)}`, /nested deeper than 1000/],
+      ['[1e131072]', /number out of range/],
+      [`[${'9'.repeat(2000)}]`, /number out of range/],
+    ] as const)
+      expect(() => convertJson(text)).toThrow(why);
+    // an escaped backslash before "u0000" is text, and a surrogate pair is one character
+    expect(convertJson('["\\\\u0000", "\\ud83d\\ude00"]')).toBe('["\\\\u0000", "\\ud83d\\ude00"]');
+    expect(convertJson(`${'['.repeat(1000)}${']'.repeat(1000)}`)).toHaveLength(2000);
+    expect(convertFloat(1.7976931348623157e308)).toBe(1.7976931348623157e308);
+    expect(convertFloat('1.7976931348623157e308')).toBe(1.7976931348623157e308);
+    expect(() => convertFloat('1.8e308')).toThrow(/out of double precision range/);
+    expect(() => convertFloat('1e-400')).toThrow(/underflows/);
+    expect(convertFloat('0e-400')).toBe(0);
+    expect(() => convertBigInt('9223372036854775808')).toThrow(/64-bit/);
+    expect(() => convertInt(-(2 ** 31) - 1)).toThrow(/32-bit/);
   });
 
   it('JSON text is kept verbatim when it parses; broken JSON is refused', () => {

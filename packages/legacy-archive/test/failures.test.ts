@@ -36,6 +36,49 @@ describe('failure modes', () => {
     expect(await query(target.url, `SELECT to_regclass('_migrator_runs') AS runs`)).toEqual([{ runs: null }]);
   });
 
+  // on conversion threads: converting inline, the integrity check has just read the small file into the page cache
+  it.each([
+    ['createMany', 2],
+    ['copy', 1],
+  ] as const)(
+    'a page found corrupt while %s reads (%i conversion threads) fails the run naming the file, the table and the rowid',
+    async (writer, conversionThreads) => {
+      const file = scratchFile(`corrupt-later-${writer}.db`);
+      generateLegacyFile(file, { scale: 0.01, quirks: false });
+      const probe = new Database(file, { readonly: true });
+      const pages = probe
+        .prepare(
+          `SELECT pageno FROM dbstat WHERE name = 'keyframe_annotations' AND pagetype = 'leaf' ORDER BY pageno`,
+        )
+        .pluck()
+        .all() as number[];
+      probe.close();
+      const target = await database(`corrupt-later-${writer}`);
+      let corrupted = false;
+      const error = await migrate({
+        source: file,
+        databaseUrl: target.url,
+        writer,
+        conversionThreads,
+        batchSize: 200,
+        // after the integrity check: the bytes of pages not read yet go bad under the open snapshot
+        onProgress: () => {
+          if (corrupted) return;
+          corrupted = true;
+          const bytes = readFileSync(file);
+          for (const page of pages.slice(pages.length / 2)) bytes.fill(0xa5, (page - 1) * 4096, page * 4096);
+          writeFileSync(file, bytes);
+        },
+      }).catch((e: unknown) => e);
+      expect(corrupted).toBe(true);
+      expect(error).toBeInstanceOf(MigrateError);
+      expect((error as Error).message).toMatch(
+        /legacy file is corrupt: .*corrupt-later-.*\.db .*\[table keyframe_annotations, after rowid \d+\]/,
+      );
+    },
+    60_000,
+  );
+
   it('a conversion thread that dies fails the run with its reason instead of hanging', async () => {
     const file = scratchFile('huge-rows.db');
     generateLegacyFile(file, { scale: 0.002, quirks: false });
@@ -124,6 +167,27 @@ describe('failure modes', () => {
       { table_name: 'keyframe_annotations', legacy_id: '9' },
     ]);
   });
+
+  it.each(['copy', 'createMany'] as const)(
+    'a value PostgreSQL refuses after all (%s) stops the run naming the table and rowid, no stack trace',
+    async (writer) => {
+      const target = await database(`refused-${writer}`);
+      // a target narrower than the schema the conversion checks against
+      await query(target.url, 'ALTER TABLE videos ALTER COLUMN filename TYPE varchar(2)');
+      const error = await migrate({ source: FIXTURE, databaseUrl: target.url, writer }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(MigrateError);
+      expect((error as Error).message).toMatch(
+        /PostgreSQL refused a value of videos in the batch up to rowid \d+ \(.*too long.*\); nothing of that batch was written/,
+      );
+      // once the cause is repaired, --resume goes on from the last committed batch
+      await query(target.url, 'ALTER TABLE videos ALTER COLUMN filename TYPE text');
+      const resumed = await migrate({ source: FIXTURE, databaseUrl: target.url, writer, resume: true });
+      expect(resumed.ok).toBe(true);
+    },
+    60_000,
+  );
 
   it('refuses a non-empty database that no migrator run created', async () => {
     const target = await database('foreign');

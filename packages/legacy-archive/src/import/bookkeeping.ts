@@ -105,14 +105,24 @@ export async function readBookkeeping(pool: pg.Pool): Promise<Bookkeeping | unde
   };
 }
 
-/** Creates the bookkeeping tables where missing and records a run that starts writing; returns its id. */
+/**
+ * Creates the bookkeeping tables where missing and records a run that starts writing; returns its id. Runs still
+ * 'running' were killed (a run that ends, or fails, says so): they are marked 'interrupted', and `log` hears of them.
+ */
 export async function startRun(
   pool: pg.Pool,
   sourcePath: string,
   fingerprint: string,
   writer: WriterName,
+  log: (message: string) => void = () => undefined,
 ): Promise<number> {
   await pool.query(BOOKKEEPING_SQL);
+  const stale = await pool.query<{ id: number; started: string }>(
+    `UPDATE _migrator_runs SET status = 'interrupted' WHERE status = 'running'
+     RETURNING id, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS started`,
+  );
+  for (const run of stale.rows)
+    log(`run ${run.id}, started ${run.started} UTC, was interrupted before it finished: marked interrupted`);
   const run = await pool.query<{ id: number }>(
     `INSERT INTO _migrator_runs (source_path, source_fingerprint, writer, status) VALUES ($1, $2, $3, 'running') RETURNING id`,
     [sourcePath, fingerprint, writer],
@@ -120,11 +130,10 @@ export async function startRun(
   return run.rows[0]!.id;
 }
 
-export async function finishRun(pool: pg.Pool, id: number, ok: boolean): Promise<void> {
-  await pool.query(`UPDATE _migrator_runs SET status = $2, finished_at = now() WHERE id = $1`, [
-    id,
-    ok ? 'completed' : 'verification-failed',
-  ]);
+export type RunStatus = 'completed' | 'verification-failed' | 'failed';
+
+export async function finishRun(pool: pg.Pool, id: number, status: RunStatus): Promise<void> {
+  await pool.query(`UPDATE _migrator_runs SET status = $2, finished_at = now() WHERE id = $1`, [id, status]);
 }
 
 export const CHECKPOINT_UPSERT = `

@@ -33,6 +33,19 @@ export async function guardDroppedIndexes(pool: pg.Pool, mayResume: boolean): Pr
   );
 }
 
+/**
+ * The target holds a migration of another legacy file (by content: a copy, or the same file with a new mtime, is
+ * the same source). Checked before anything in the target is touched, deferred indexes included.
+ */
+export function refuseAnotherSource(book: Bookkeeping | undefined, fingerprint: string): void {
+  if (book && book.fingerprint !== fingerprint) {
+    throw new MigrateError(
+      'refused',
+      `the target holds a migration of another legacy file (${book.sourcePath}), or of this file before it changed; use an empty database`,
+    );
+  }
+}
+
 /** The target must be empty, or hold an earlier run of this same file. */
 async function refuseForeignContent(
   pool: pg.Pool,
@@ -40,12 +53,7 @@ async function refuseForeignContent(
   fingerprint: string,
   targets: TargetTable[],
 ): Promise<void> {
-  if (book && book.fingerprint !== fingerprint) {
-    throw new MigrateError(
-      'refused',
-      `the target holds a migration of another legacy file (${book.sourcePath}); use an empty database`,
-    );
-  }
+  refuseAnotherSource(book, fingerprint);
   if (book) return;
   const filled = await nonEmptyTables(pool, targets);
   if (filled.length > 0) {

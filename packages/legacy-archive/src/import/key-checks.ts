@@ -15,6 +15,8 @@ export interface KeyRegister {
 /** The key sets one table is checked against: parents by name, the ones it registers into, its unique keys. */
 export interface TableKeys {
   keySets: Map<string, Set<string>>;
+  /** per parent key set: the keys of rows that went to quarantine (their children get "parent quarantined") */
+  quarantinedSets: Map<string, Set<string>>;
   registers: KeyRegister[];
   /** one set per plan.uniqueKeys entry: the keys accepted so far */
   uniqueSets: Set<string>[];
@@ -34,6 +36,35 @@ export async function loadKeySet(pool: pg.Pool, table: string, columns: string[]
   const key = columns.map((column) => `${quoteIdent(column)}::text`).join(' || chr(30) || ');
   const result = await pool.query<{ key: string | null }>(`SELECT ${key} AS key FROM ${quoteIdent(table)}`);
   return new Set(result.rows.flatMap((row) => (row.key === null ? [] : [row.key])));
+}
+
+/** The keys of `columns` among the quarantined rows of `table` (their raw values as the quarantine keeps them). */
+export async function loadQuarantinedKeySet(
+  pool: pg.Pool,
+  table: string,
+  columns: string[],
+): Promise<Set<string>> {
+  const exists = await pool.query<{ ok: boolean }>(
+    `SELECT to_regclass('_migrator_quarantine') IS NOT NULL AS ok`,
+  );
+  if (!exists.rows[0]?.ok) return new Set();
+  const key = columns.map((_, i) => `(row_data ->> $${i + 2})`).join(' || chr(30) || ');
+  const result = await pool.query<{ key: string | null }>(
+    `SELECT ${key} AS key FROM _migrator_quarantine WHERE table_name = $1`,
+    [table, ...columns],
+  );
+  return new Set(result.rows.flatMap((row) => (row.key === null ? [] : [row.key])));
+}
+
+/** A quarantined row's key of `columns` as keyOf would give it, from the raw values the quarantine keeps. */
+function quarantinedKey(row: QuarantinedRow, columns: string[]): string | null {
+  let key = '';
+  for (let i = 0; i < columns.length; i++) {
+    const value = row.row_data[columns[i]!];
+    if (typeof value !== 'string' && typeof value !== 'number') return null;
+    key += i === 0 ? String(value) : `\u001e${String(value)}`;
+  }
+  return key;
 }
 
 /** What a checked chunk leaves for its batch: every quarantined row, and the converted rows turned away. */
@@ -57,6 +88,8 @@ export class KeyChecks {
   private readonly parentSets: (Set<string> | undefined)[];
   private readonly uniqueSets: Set<string>[];
   private readonly registerSets: Set<string>[];
+  private readonly parentQuarantined: (Set<string> | undefined)[];
+  private readonly registerQuarantined: { set: Set<string>; columns: string[] }[];
 
   constructor(
     private readonly source: LegacySource,
@@ -72,6 +105,11 @@ export class KeyChecks {
     this.parentSets = plan.foreignKeys.map((fk) => keys.keySets.get(fk.parent));
     this.uniqueSets = keys.uniqueSets;
     this.registerSets = keys.registers.map((register) => keys.keySets.get(register.name)!);
+    this.parentQuarantined = plan.foreignKeys.map((fk) => keys.quarantinedSets.get(fk.parent));
+    this.registerQuarantined = keys.registers.map((register) => ({
+      set: keys.quarantinedSets.get(register.name)!,
+      columns: register.indexes.map((i) => plan.columns[i]!.column),
+    }));
   }
 
   check(chunk: ConvertedChunk): CheckedChunk {
@@ -81,7 +119,12 @@ export class KeyChecks {
       const outcome = chunk.outcome[r]!;
       this.lastRowid = chunk.rowids[r]!;
       if (outcome < 0) {
-        quarantine.push(chunk.failed[-outcome - 1]!);
+        const failed = chunk.failed[-outcome - 1]!;
+        for (const { set, columns } of this.registerQuarantined) {
+          const key = quarantinedKey(failed, columns);
+          if (key !== null) set.add(key);
+        }
+        quarantine.push(failed);
         continue;
       }
       const reason = this.rejection(chunk, outcome * this.keyCount);
@@ -89,6 +132,11 @@ export class KeyChecks {
         const raw = this.source.readRow(this.plan.selectSql, this.lastRowid);
         quarantine.push(quarantineEntry(this.plan, raw, reason));
         rejected.push(outcome);
+        const keyBase = outcome * this.keyCount + this.registerOffset;
+        this.registerQuarantined.forEach(({ set }, g) => {
+          const key = chunk.keys[keyBase + g]!;
+          if (key !== null) set.add(key);
+        });
         continue;
       }
       this.accept(chunk, outcome);
@@ -110,7 +158,10 @@ export class KeyChecks {
     for (let f = 0; f < this.parentSets.length; f++) {
       const key = chunk.keys[keyBase + f]!;
       if (key !== null && !this.parentSets[f]?.has(key)) {
-        return `orphan: ${this.plan.foreignKeys[f]!.description} = ${key.split('\u001e').join(',')} does not exist`;
+        const fk = `${this.plan.foreignKeys[f]!.description} = ${key.split('\u001e').join(',')}`;
+        return this.parentQuarantined[f]?.has(key)
+          ? `parent quarantined: ${fk} is in quarantine`
+          : `orphan: ${fk} does not exist`;
       }
     }
     return null;

@@ -10,7 +10,7 @@ import { guardLoadTarget } from './guards';
 import { INDEX_BUILDERS, type MigrateOptions, type RunSettings } from './options';
 import { runPass, type PassContext } from './pass';
 import type { TablePlan } from './plan';
-import { tableResults, type CheckedTable, type TableResults } from './report';
+import { tableResults, withSourceCheck, type CheckedTable, type TableResults } from './report';
 import { verifyTable } from './verify';
 import { copyWriter } from './write/copy';
 import { createManyWriter } from './write/create-many-threads';
@@ -62,7 +62,7 @@ async function loadAndVerify(
       onTable: (plan, outcome, status) => {
         finished.push({ plan, outcome, status });
         const check = restoreTableIndexes(pool, plan.target.table).then(() =>
-          verifyTable(pool, plan, outcome.checkpoint),
+          verifyTable(pool, context.source, plan, outcome.checkpoint),
         );
         check.catch(() => undefined);
         checks.push(check);
@@ -81,14 +81,25 @@ async function loadAndVerify(
   }));
 }
 
-/** Moves every id sequence past the largest legacy id, so rows created later never collide. */
+/**
+ * Moves every id sequence past the largest legacy id, migrated or quarantined, so rows created later never collide
+ * and a repaired quarantined row can go back with its legacy id (ids beyond the sequence's range are left out).
+ */
 async function resetSequences(pool: pg.Pool, tables: TargetTable[]): Promise<void> {
   for (const table of tables) {
     for (const column of table.columns.filter((c) => c.serial)) {
+      const quarantined =
+        column.column === 'id'
+          ? `(SELECT max(legacy_id::numeric) FROM _migrator_quarantine
+              WHERE table_name = $3 AND legacy_id ~ '^[0-9]{1,19}$'
+                AND legacy_id::numeric < (SELECT max_value FROM pg_sequences
+                                          WHERE format('%I.%I', schemaname, sequencename)::regclass = seq.id))`
+          : 'NULL';
       await pool.query(
-        `SELECT setval(pg_get_serial_sequence($1, $2),
-                       COALESCE((SELECT max(${quoteIdent(column.column)}) FROM ${quoteIdent(table.table)}), 0) + 1, false)`,
-        [quoteIdent(table.table), column.column],
+        `SELECT setval(seq.id, GREATEST(COALESCE((SELECT max(${quoteIdent(column.column)}) FROM ${quoteIdent(table.table)}), 0),
+                                        COALESCE(${quarantined}, 0))::bigint + 1, false)
+         FROM (SELECT pg_get_serial_sequence($1, $2)::regclass AS id) seq`,
+        [quoteIdent(table.table), column.column, ...(column.column === 'id' ? [table.table] : [])],
       );
     }
   }
@@ -131,7 +142,27 @@ export async function load(
   });
   const checkpoints = book?.checkpoints ?? new Map<string, Checkpoint>();
   if (options.orphans === 'fail') await refuseOrphans(context, plans, checkpoints);
-  const runId = await startRun(pool, options.source, source.fingerprint, settings.writer);
+  const runId = await startRun(pool, options.source, source.fingerprint, settings.writer, settings.log);
+  try {
+    const results = await loadRun(context, options, planned, checkpoints, opened);
+    await finishRun(pool, runId, results.ok ? 'completed' : 'verification-failed');
+    return results;
+  } catch (error) {
+    // best effort: with the server gone, the next run finds this one 'running' and marks it interrupted
+    await finishRun(pool, runId, 'failed').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The load itself, once the run is recorded. */
+async function loadRun(
+  context: PassContext,
+  options: MigrateOptions,
+  { plans, targets }: { plans: TablePlan[]; targets: TargetTable[] },
+  checkpoints: Map<string, Checkpoint>,
+  opened: (writer: BatchWriter) => void,
+): Promise<TableResults> {
+  const { pool, source, settings } = context;
   const pending = plans.filter((plan) => !checkpoints.get(plan.target.table)?.done);
   await deferIndexes(
     pool,
@@ -140,8 +171,8 @@ export async function load(
   );
   const writer = openWriter(settings, pool, options.databaseUrl);
   opened(writer);
-  const results = tableResults(await loadAndVerify(context, plans, checkpoints, writer));
+  const loaded = tableResults(await loadAndVerify(context, plans, checkpoints, writer));
+  const results = withSourceCheck(loaded, source.changesSinceOpen());
   await completeTarget(pool, targets, settings.log);
-  await finishRun(pool, runId, results.ok);
   return results;
 }

@@ -1,16 +1,24 @@
 import { tableMetadata, type Database } from '@groundtruth/db';
-import { connectTarget } from '../shared/postgres';
+import { connectTarget, lostConnection } from '../shared/postgres';
 import { openSource, type LegacySource } from '../shared/sqlite';
 import { readTargetSchema, type TargetTable } from '../shared/target-schema';
 import type { BatchWriter } from './batches';
 import { chunkConverter, type ChunkConverter } from './convert/threads';
 import { restoreIndexes } from './deferred-indexes';
-import { guardDroppedIndexes } from './guards';
+import { readBookkeeping } from './bookkeeping';
+import { guardDroppedIndexes, refuseAnotherSource } from './guards';
 import { load } from './load';
 import { INDEX_BUILDERS, runSettings, type MigrateOptions, type RunSettings } from './options';
 import { runPass, type PassContext } from './pass';
 import { planTables, type Planned, type TablePlan } from './plan';
-import { migrationReport, tableResults, type MigrationReport, type TableResults } from './report';
+import { QuarantineTally, quarantineTally } from './quarantine';
+import {
+  migrationReport,
+  tableResults,
+  withSourceCheck,
+  type MigrationReport,
+  type TableResults,
+} from './report';
 import { verifyTable } from './verify';
 
 function logPlan(log: (message: string) => void, { plans, missingTables }: Planned): void {
@@ -45,6 +53,7 @@ async function prepare(
     },
   );
   connected(db);
+  if (settings.mode === 'migrate') refuseAnotherSource(await readBookkeeping(db.pool), source.fingerprint);
   if (await guardDroppedIndexes(db.pool, settings.mode === 'migrate' && !!options.resume)) {
     settings.log('rebuilding the indexes an interrupted run had dropped');
     await restoreIndexes(db.pool, INDEX_BUILDERS);
@@ -63,10 +72,12 @@ async function checkOnly(context: PassContext, plans: TablePlan[]): Promise<Tabl
   const tables = [];
   for (const plan of plans) {
     const outcome = outcomes.get(plan.target.table)!;
-    const check = verify ? await verifyTable(context.pool, plan, outcome.checkpoint) : 'dry-run';
+    const check = verify
+      ? await verifyTable(context.pool, context.source, plan, outcome.checkpoint)
+      : 'dry-run';
     tables.push({ plan, outcome, status: verify ? ('verified' as const) : ('dry-run' as const), check });
   }
-  return tableResults(tables);
+  return withSourceCheck(tableResults(tables), context.source.changesSinceOpen());
 }
 
 /**
@@ -75,6 +86,7 @@ async function checkOnly(context: PassContext, plans: TablePlan[]): Promise<Tabl
  */
 export async function migrate(options: MigrateOptions): Promise<MigrationReport> {
   const started = performance.now();
+  const startedAt = new Date();
   const source = openSource(options.source);
   const settings = runSettings(options, source.journalMode);
   const converter = chunkConverter(source, settings.conversionThreads, settings.batchSize);
@@ -82,18 +94,33 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
   let batchWriter: BatchWriter | undefined;
   try {
     const prepared = await prepare(options, settings, source, converter, (connected) => (db = connected));
-    const context = { source, pool: prepared.db.pool, converter, settings, onProgress: options.onProgress };
+    const tally = new QuarantineTally();
+    const { pool } = prepared.db;
+    const context = { source, pool, converter, settings, tally, onProgress: options.onProgress };
     const results =
       settings.mode === 'migrate'
         ? await load(context, options, prepared, (opened) => (batchWriter = opened))
         : await checkOnly(context, prepared.plans);
     const { source: sourcePath, databaseUrl } = options;
-    const run = { source: sourcePath, databaseUrl, mode: settings.mode, writer: settings.writer, started };
-    return migrationReport(run, results, prepared.missingTables);
+    const run = {
+      source: sourcePath,
+      databaseUrl,
+      mode: settings.mode,
+      writer: settings.writer,
+      started,
+      startedAt,
+    };
+    // a dry run counts what it found; otherwise the target's quarantine holds every run's rows
+    const quarantined = settings.mode === 'dry-run' ? tally : await quarantineTally(pool);
+    return migrationReport(run, results, prepared.missingTables, quarantined);
+  } catch (error) {
+    throw lostConnection(error);
   } finally {
-    await converter.close();
+    // after a failure, closing must not replace the failure with its own (a dead server, a dead thread)
+    const quietly = (closing: Promise<unknown> | undefined) => closing?.catch(() => undefined);
+    await quietly(converter.close());
     source.close();
-    await batchWriter?.close?.();
-    await db?.close();
+    await quietly(batchWriter?.close?.());
+    await quietly(db?.close());
   }
 }

@@ -1,14 +1,15 @@
 import type pg from 'pg';
 import type { ProgressEvent, TableReport } from '../shared/report';
-import type { LegacySource } from '../shared/sqlite';
+import { readFailure, type LegacySource } from '../shared/sqlite';
 import type { BatchWriter } from './batches';
 import { emptyCheckpoint, type Checkpoint } from './bookkeeping';
 import { ChunkFeed } from './chunk-feed';
 import type { ChunkConverter } from './convert/threads';
-import { keySpecs, loadKeySet, type KeyRegister, type TableKeys } from './key-checks';
+import { keySpecs, loadKeySet, loadQuarantinedKeySet, type KeyRegister, type TableKeys } from './key-checks';
 import type { RunSettings } from './options';
 import { keySetName, type TablePlan } from './plan';
 import { processTable, type TableOutcome } from './process-table';
+import type { QuarantineTally } from './quarantine';
 
 /** What every pass of a run reads from and goes by. */
 export interface PassContext {
@@ -16,6 +17,8 @@ export interface PassContext {
   pool: pg.Pool;
   converter: ChunkConverter;
   settings: RunSettings;
+  /** counts what the pass quarantines (a dry run reports it from here) */
+  tally: QuarantineTally;
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -44,20 +47,25 @@ function parentKeys(plans: TablePlan[]): ParentKeys {
   return parents;
 }
 
-/** Parent key sets: loaded from the target for parents outside the pass or complete, else filled as the pass reads. */
+/**
+ * Parent key sets, accepted and quarantined: loaded from the target for parents outside the pass or started by an
+ * earlier run, else filled as the pass reads.
+ */
 async function parentKeySets(
   pool: pg.Pool,
   parents: ParentKeys,
   plans: TablePlan[],
   checkpoints: PassOptions['checkpoints'],
-): Promise<Map<string, Set<string>>> {
+): Promise<Pick<TableKeys, 'keySets' | 'quarantinedSets'>> {
   const keySets = new Map<string, Set<string>>();
+  const quarantinedSets = new Map<string, Set<string>>();
   const planned = new Set(plans.map((plan) => plan.target.table));
   for (const [name, { table, columns }] of parents) {
     const fromTarget = !planned.has(table) || checkpoints?.has(table);
     keySets.set(name, fromTarget ? await loadKeySet(pool, table, columns) : new Set());
+    quarantinedSets.set(name, fromTarget ? await loadQuarantinedKeySet(pool, table, columns) : new Set());
   }
-  return keySets;
+  return { keySets, quarantinedSets };
 }
 
 /** The parent key sets a table fills: those of its own columns. */
@@ -121,6 +129,12 @@ async function passTable(
   const checkpoint = options.checkpoints?.get(table);
   if (checkpoint?.done)
     return { outcome: { checkpoint, orphans: 0, orphanSamples: [] }, status: 'already-migrated' };
+  let total: number;
+  try {
+    total = context.source.countRows(table);
+  } catch (error) {
+    throw readFailure(error, context.source.path, table, checkpoint?.lastRowid ?? 0n);
+  }
   const outcome = await processTable(context.source, {
     plan,
     feed,
@@ -129,7 +143,8 @@ async function passTable(
     concurrency: context.settings.concurrency,
     start: checkpoint ?? emptyCheckpoint(table),
     phase: options.phase,
-    total: context.source.countRows(table),
+    total,
+    tally: context.tally,
     onProgress: context.onProgress,
   });
   return { outcome, status: checkpoint ? 'resumed' : 'migrated' };
@@ -142,13 +157,13 @@ export async function runPass(
   options: PassOptions,
 ): Promise<Map<string, TableOutcome>> {
   const parents = parentKeys(plans);
-  const keySets = await parentKeySets(context.pool, parents, plans, options.checkpoints);
+  const parentSets = await parentKeySets(context.pool, parents, plans, options.checkpoints);
   const registers = new Map(plans.map((plan) => [plan, registersOf(plan, parents)]));
   const feed = chunkFeed(context, plans, registers, options);
   const outcomes = new Map<string, TableOutcome>();
   try {
     for (const plan of plans) {
-      const keys = { keySets, registers: registers.get(plan)! };
+      const keys = { ...parentSets, registers: registers.get(plan)! };
       const { outcome, status } = await passTable(context, options, plan, feed, keys);
       outcomes.set(plan.target.table, outcome);
       options.onTable?.(plan, outcome, status);

@@ -1,5 +1,6 @@
 import { TableHash } from '../shared/checksum';
 import { withoutLines } from '../shared/copy-text';
+import { MigrateError } from '../shared/errors';
 import type { ProgressEvent } from '../shared/report';
 import { readFailure, type LegacySource } from '../shared/sqlite';
 import type { Batch, BatchWriter, ConvertedChunk } from './batches';
@@ -7,6 +8,7 @@ import type { Checkpoint } from './bookkeeping';
 import type { ChunkFeed } from './chunk-feed';
 import { KeyChecks, type CheckedChunk, type TableKeys } from './key-checks';
 import type { TablePlan } from './plan';
+import type { QuarantineTally } from './quarantine';
 
 /** One table of a pass, from its checkpoint on. */
 export interface TableRun {
@@ -19,6 +21,7 @@ export interface TableRun {
   start: Checkpoint;
   phase: ProgressEvent['phase'];
   total: number;
+  tally: QuarantineTally;
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -26,6 +29,27 @@ export interface TableOutcome {
   checkpoint: Checkpoint;
   orphans: number;
   orphanSamples: string[];
+}
+
+/**
+ * A value PostgreSQL refused: SQLSTATE data exceptions (22), a value nested too deep (54001), or Prisma's names for
+ * them (P2000 too long, P2007 data validation, P2020 out of range, P2023 inconsistent column data).
+ */
+const REFUSED_VALUE =
+  /\b(22[0-9A-Z]{3}|54001|P2000|P2007|P2020|P2023)\b|invalid input syntax|out of range for|unsupported Unicode escape|too long for the column/i;
+
+/**
+ * A batch PostgreSQL refused because of a value the conversion should have quarantined: named by table and rowid,
+ * so the run stops with a message instead of a stack trace (the batch's transaction wrote nothing).
+ */
+function refusedBatch(error: unknown, batch: Batch): unknown {
+  const { code, message = String(error) } = (error ?? {}) as { code?: string; message?: string };
+  if (error instanceof MigrateError || !REFUSED_VALUE.test(`${code ?? ''} ${message}`)) return error;
+  const reason = message.split('\n').filter(Boolean).pop() ?? message;
+  return new MigrateError(
+    'target',
+    `PostgreSQL refused a value of ${batch.plan.target.table} in the batch up to rowid ${batch.checkpoint.lastRowid} (${reason.trim()}); nothing of that batch was written. This is a value the migrator should have quarantined: please report it`,
+  );
 }
 
 /** Batches written up to `concurrency` at a time; each commits after the one before (BatchWriter's `previous`). */
@@ -41,7 +65,9 @@ class OrderedWrites {
   /** starts writing a batch, then waits while `concurrency` batches are in flight */
   async add(batch: Batch): Promise<void> {
     if (!this.writer) return;
-    const write = this.writer.write(batch, this.previous);
+    const write = this.writer.write(batch, this.previous).catch((error: unknown) => {
+      throw refusedBatch(error, batch);
+    });
     write.catch(() => undefined);
     this.previous = write;
     this.inFlight.push(write);
@@ -102,7 +128,9 @@ export async function processTable(source: LegacySource, run: TableRun): Promise
       const checked = checks.check(chunk);
       state.read += chunk.read;
       state.quarantined += checked.quarantine.length;
-      state.written += chunk.converted - checked.rejected.length;
+      // a dry run writes nothing; verifying counts what the target should hold
+      if (run.writer || run.phase === 'verify') state.written += chunk.converted - checked.rejected.length;
+      run.tally.addAll(checked.quarantine);
       state.lastRowid = chunk.lastRowid;
       state.seconds = run.start.seconds + (performance.now() - started) / 1000;
       state.sourceHash = hash.value;

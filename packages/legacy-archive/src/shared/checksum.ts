@@ -115,16 +115,14 @@ function lineHasher(
   };
 }
 
-/** Streams the target table with COPY TO and returns its row count and checksum over the given columns. */
-export async function targetChecksum(
+/** Streams the target table's rows over `columns` with COPY TO, handing each line (text, start, end) to `consume`. */
+async function streamLines(
   pool: pg.Pool,
   table: string,
-  columns: { column: string; type: ScalarType }[],
-): Promise<{ rows: number; hash: bigint }> {
+  columns: { column: string }[],
+  consume: (text: string, start: number, end: number) => void,
+): Promise<void> {
   const client = await pool.connect();
-  const hash = new TableHash();
-  const consume = lineHasher(hash, columns);
-  let rows = 0;
   try {
     const list = columns.map((column) => quoteIdent(column.column)).join(', ');
     const stream = client.query(copyTo(`COPY ${quoteIdent(table)} (${list}) TO STDOUT`));
@@ -135,18 +133,48 @@ export async function targetChecksum(
       let start = 0;
       for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
         consume(text, start, end);
-        rows++;
         start = end + 1;
       }
       rest = text.slice(start);
     }
     rest += decoder.end();
-    if (rest) {
-      consume(rest, 0, rest.length);
-      rows++;
-    }
+    if (rest) consume(rest, 0, rest.length);
   } finally {
     client.release();
   }
+}
+
+/** Streams the target table with COPY TO and returns its row count and checksum over the given columns. */
+export async function targetChecksum(
+  pool: pg.Pool,
+  table: string,
+  columns: { column: string; type: ScalarType }[],
+): Promise<{ rows: number; hash: bigint }> {
+  const hash = new TableHash();
+  const hashLineRange = lineHasher(hash, columns);
+  let rows = 0;
+  await streamLines(pool, table, columns, (text, start, end) => {
+    hashLineRange(text, start, end);
+    rows++;
+  });
   return { rows, hash: hash.value };
+}
+
+/** Each target row's line hash ("low:high", as hashLine over the normalized line), by the text of column `keyIndex`. */
+export async function targetLineHashes(
+  pool: pg.Pool,
+  table: string,
+  columns: { column: string; type: ScalarType }[],
+  keyIndex: number,
+): Promise<Map<string, string>> {
+  const normalizers = columns.map((column) => fieldNormalizer(column.type));
+  const pair = new Uint32Array(2);
+  const hashes = new Map<string, string>();
+  await streamLines(pool, table, columns, (text, start, end) => {
+    const fields = text.slice(start, end).split('\t');
+    for (let i = 0; i < fields.length; i++) fields[i] = normalizers[i]?.(fields[i]!) ?? fields[i]!;
+    hashLine(fields.join('\t'), pair, 0);
+    hashes.set(copyUnescape(fields[keyIndex]!), `${pair[0]}:${pair[1]}`);
+  });
+  return hashes;
 }

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { MigrateError } from './errors';
@@ -10,6 +10,7 @@ import type { RawValue } from './values';
 const SQLITE_HEADER = 'SQLite format 3\0';
 const HEADER_BYTES = 100;
 const LAST_ROWID = 2n ** 63n - 1n;
+const CHANGE_COUNTER_OFFSET = 24;
 
 export interface LegacyColumn {
   name: string;
@@ -20,7 +21,7 @@ export interface LegacyColumn {
 /** A legacy file open read-only in one read transaction: every read sees the snapshot it had when it was opened. */
 export interface LegacySource {
   path: string;
-  /** size, mtime and header: identifies the file a run started from */
+  /** a hash of the file's bytes in this snapshot: identifies the source by content (a new mtime is the same file) */
   fingerprint: string;
   tables: Map<string, LegacyColumn[]>;
   /** SQLite's journal mode: 'wal' lets writers commit while this snapshot is read */
@@ -39,6 +40,11 @@ export interface LegacySource {
   countRows(table: string): number;
   /** the stored bytes of one value (text is read as text; this is for the rare invalid UTF-8) */
   bytesOf(table: string, column: string, rowid: bigint): Buffer | null;
+  /**
+   * What changed in the file since this snapshot was taken (empty when nothing did): the snapshot is held, but a
+   * writer may still commit under it in WAL mode, and a changed source is not what the target was made from.
+   */
+  changesSinceOpen(): string[];
   close(): void;
 }
 
@@ -70,22 +76,51 @@ export function readFailure(error: unknown, path: string, table: string, afterRo
   );
 }
 
-/** The file's first bytes, after the checks that need no SQLite: it exists, is a file, and has SQLite's header. */
-function readHeader(path: string): { stat: Stats; header: Buffer } {
+/**
+ * Opens the file for the run's own byte reads (its header, its content hash, its change counter) after the checks
+ * that need no SQLite: it exists, is a file, and has SQLite's header. The descriptor stays open until the SQLite
+ * connection is closed: closing any descriptor of a file drops every POSIX lock this process holds on it, SQLite's
+ * shared lock included, and with it the snapshot.
+ */
+function openBytes(path: string): number {
   if (!existsSync(path)) throw new MigrateError('source', `legacy file not found: ${path}`);
   const stat = statSync(path);
   if (!stat.isFile()) throw new MigrateError('source', `not a file: ${path}`);
-  const header = Buffer.alloc(HEADER_BYTES);
   const fd = openSync(path, 'r');
-  try {
-    readSync(fd, header, 0, HEADER_BYTES, 0);
-  } finally {
+  const header = Buffer.alloc(HEADER_BYTES);
+  const read = readSync(fd, header, 0, HEADER_BYTES, 0);
+  if (read < HEADER_BYTES || header.subarray(0, 16).toString('latin1') !== SQLITE_HEADER) {
     closeSync(fd);
-  }
-  if (stat.size < HEADER_BYTES || header.subarray(0, 16).toString('latin1') !== SQLITE_HEADER) {
     throw new MigrateError('source', `not a SQLite database: ${path}`);
   }
-  return { stat, header };
+  return fd;
+}
+
+/** The header's file change counter: every commit in rollback-journal mode increments it. */
+function changeCounter(fd: number): number {
+  const bytes = Buffer.alloc(4);
+  readSync(fd, bytes, 0, 4, CHANGE_COUNTER_OFFSET);
+  return bytes.readUInt32BE(0);
+}
+
+/** SHA-256 of the file's bytes (and of its WAL, whose frames are part of the content in WAL mode). */
+function contentHash(fd: number, path: string): string {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const hashFile = (descriptor: number) => {
+    let position = 0;
+    for (let read; (read = readSync(descriptor, buffer, 0, buffer.length, position)) > 0; position += read)
+      hash.update(buffer.subarray(0, read));
+  };
+  hashFile(fd);
+  if (existsSync(`${path}-wal`)) {
+    // SQLite keeps the -wal descriptor of its own connection open: this one is closed at once, so it must not lock
+    const wal = openSync(`${path}-wal`, 'r');
+    hash.update('\0wal\0');
+    hashFile(wal);
+    closeSync(wal);
+  }
+  return hash.digest('hex').slice(0, 32);
 }
 
 function readTables(db: Database.Database): Map<string, LegacyColumn[]> {
@@ -118,15 +153,6 @@ function checkIntegrity(db: Database.Database, path: string): void {
     if (error instanceof MigrateError) throw error;
     throw explain(path, error);
   }
-}
-
-/** size, mtime and header: what tells the file a run started from */
-function fingerprintOf(stat: Stats, header: Buffer): string {
-  return createHash('sha256')
-    .update(`${stat.size}:${stat.mtimeMs}:`)
-    .update(header)
-    .digest('hex')
-    .slice(0, 32);
 }
 
 /** Row reads by rowid range; the statements are prepared per call (a chunk, or one rare row). */
@@ -181,34 +207,109 @@ function byteReader(db: Database.Database): LegacySource['bytesOf'] {
   };
 }
 
+/** Per table: its row count and largest rowid, as a connection sees them. */
+function tableSignatures(db: Database.Database, tables: Iterable<string>): Map<string, string> {
+  const signatures = new Map<string, string>();
+  for (const table of tables) {
+    const row = db
+      .prepare(`SELECT count(*) AS n, max(rowid) AS last FROM ${quoteIdent(table)}`)
+      .safeIntegers(true)
+      .get() as { n: bigint; last: bigint | null };
+    signatures.set(table, `${row.n} rows, last rowid ${row.last ?? 'none'}`);
+  }
+  return signatures;
+}
+
+/** The tables whose signature differs between the snapshot and the file as it is now, or how else it changed. */
+function describeChanges(path: string, snapshot: Map<string, string>): string[] {
+  const now = new Database(path, { readonly: true, fileMustExist: true, timeout: 2000 });
+  try {
+    const present = readTables(now);
+    const names = new Set([...snapshot.keys(), ...present.keys()]);
+    const current = tableSignatures(now, present.keys());
+    return [...names]
+      .filter((name) => snapshot.get(name) !== current.get(name))
+      .map((name) => `${name}: ${snapshot.get(name) ?? 'absent'} → ${current.get(name) ?? 'absent'}`);
+  } finally {
+    now.close();
+  }
+}
+
 /** The reads of an open file, inside the read transaction that holds its snapshot. */
-function legacySource(path: string, db: Database.Database, stat: Stats, header: Buffer): LegacySource {
+function legacySource(path: string, db: Database.Database, fd: number | null): LegacySource {
+  // the first read takes SQLite's shared lock: from here on the bytes are the snapshot's (in rollback-journal mode)
+  const tables = readTables(db);
+  const journalMode = String(db.pragma('journal_mode', { simple: true }));
+  const wal = journalMode === 'wal';
+  const counter = fd === null ? 0 : changeCounter(fd);
+  const dataVersion = Number(db.pragma('data_version', { simple: true }));
+  let signatures: Map<string, string> | undefined;
   return {
     path,
-    fingerprint: fingerprintOf(stat, header),
-    tables: readTables(db),
-    journalMode: String(db.pragma('journal_mode', { simple: true })),
+    fingerprint: fd === null ? '' : contentHash(fd, path),
+    tables,
+    journalMode,
     checkIntegrity: () => checkIntegrity(db, path),
     ...rowReads(db),
     bytesOf: byteReader(db),
+    changesSinceOpen: () => {
+      signatures ??= tableSignatures(db, tables.keys());
+      // rollback journal: nothing can commit while the shared lock holds, so a new counter means the lock was lost;
+      // WAL: writers commit under the snapshot, and data_version tells once the read transaction has ended
+      let changed: boolean;
+      if (wal) {
+        if (db.inTransaction) db.exec('COMMIT');
+        changed = Number(db.pragma('data_version', { simple: true })) !== dataVersion;
+      } else changed = fd !== null && changeCounter(fd) !== counter;
+      if (!changed) return [];
+      const named = describeChanges(path, signatures);
+      return named.length > 0 ? named : ['rows were changed in place (the same counts and rowids)'];
+    },
     close: () => {
-      if (db.inTransaction) db.exec('COMMIT');
       db.close();
+      if (fd !== null) closeSync(fd);
     },
   };
 }
 
-/** Opens the legacy file read-only and holds one read transaction, so every table is read from one snapshot. */
+function openConnection(path: string): Database.Database {
+  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 2000 });
+  try {
+    db.exec('BEGIN');
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
+ * Opens the legacy file read-only and holds one read transaction, so every table is read from one snapshot. The
+ * file's bytes are read through one descriptor kept open for the whole run (see openBytes).
+ */
 export function openSource(path: string): LegacySource {
-  const { stat, header } = readHeader(path);
+  const fd = openBytes(path);
   let db: Database.Database | undefined;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true, timeout: 2000 });
-    db.exec('BEGIN');
-    return legacySource(path, db, stat, header);
+    db = openConnection(path);
+    return legacySource(path, db, fd);
   } catch (error) {
     db?.close();
+    closeSync(fd);
     if (error instanceof MigrateError) throw error;
+    throw explain(path, error);
+  }
+}
+
+/**
+ * A conversion thread's reads: only through SQLite (which shares the process's locks among its connections), never
+ * a descriptor of its own, whose closing would drop the pipeline's lock. It sees the pipeline's snapshot because
+ * that lock keeps writers out (rollback journal; WAL-mode files are converted inline).
+ */
+export function openThreadSource(path: string): LegacySource {
+  try {
+    return legacySource(path, openConnection(path), null);
+  } catch (error) {
     throw explain(path, error);
   }
 }

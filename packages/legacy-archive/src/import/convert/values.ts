@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { ScalarType } from '@groundtruth/db';
 import { ConversionError } from '../../shared/errors';
 import type { RawValue, Value } from '../../shared/values';
+import { inspectJson } from './json';
 
 /** Each legacy value → the form its column's Prisma type takes (shared/values.ts), or a ConversionError. */
 
@@ -9,13 +10,18 @@ const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
-const INTEGER_TEXT = /^\s*([+-]?\d+)(?:\.0*)?\s*$/;
-const NUMBER_TEXT = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+// ASCII only: \s would take a no-break space and other Unicode spaces as padding, \d is ASCII without the u flag
+const INTEGER_TEXT = /^[ \t\r\n]*([+-]?[0-9]+)(?:\.0*)?[ \t\r\n]*$/;
+const NUMBER_TEXT = /^[ \t\r\n]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\r\n]*$/;
+const ASCII_PADDING = /^[ \t\r\n]+|[ \t\r\n]+$/g;
 
 function describe(raw: RawValue): string {
   if (Buffer.isBuffer(raw)) return `<${raw.length} bytes>`;
   const text = typeof raw === 'string' ? JSON.stringify(raw) : String(raw);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  if (text.length <= 60) return text;
+  // never cut a surrogate pair in two: a lone surrogate in a reason would make the quarantine's JSONB refuse it
+  const cut = text.charCodeAt(56) >= 0xd800 && text.charCodeAt(56) <= 0xdbff ? 56 : 57;
+  return `${text.slice(0, cut)}...`;
 }
 
 function fail(type: string, raw: RawValue, why = ''): never {
@@ -72,7 +78,9 @@ export function convertFloat(raw: RawValue): number {
   const text = decodeText(raw, 'float');
   if (!NUMBER_TEXT.test(text)) fail('float', text);
   const value = Number(text);
-  if (!Number.isFinite(value)) fail('float', text);
+  if (!Number.isFinite(value)) fail('float', text, 'out of double precision range');
+  // PostgreSQL refuses what underflows a double instead of reading it as 0
+  if (value === 0 && /[1-9]/.test(text.split(/[eE]/)[0]!)) fail('float', text, 'underflows double precision');
   return value;
 }
 
@@ -80,7 +88,7 @@ export function convertBoolean(raw: RawValue): boolean {
   if (raw === 0 || raw === 0n) return false;
   if (raw === 1 || raw === 1n) return true;
   if (typeof raw === 'string' || Buffer.isBuffer(raw)) {
-    const text = decodeText(raw, 'flag').trim().toLowerCase();
+    const text = decodeText(raw, 'flag').replace(ASCII_PADDING, '').toLowerCase();
     if (text === '0' || text === 'false') return false;
     if (text === '1' || text === 'true') return true;
   }
@@ -94,7 +102,7 @@ export function convertString(raw: RawValue): string {
 }
 
 const TIMESTAMP_TEXT =
-  /^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?\s*$/i;
+  /^[ \t\r\n]*(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?[ \t\r\n]*(Z|[+-]\d{2}(?::?\d{2})?)?[ \t\r\n]*$/i;
 /** SQLite's CURRENT_TIMESTAMP form, by far the most common: checked without building a Date. */
 const PLAIN_TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/;
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -169,11 +177,23 @@ function formatUtc(epochMs: number, micros: number): string {
   );
 }
 
-function fromEpoch(seconds: number, raw: RawValue): string {
+/** An epoch in seconds, or milliseconds when too large to be seconds → the timestamp, whatever its year. */
+export function fromEpoch(seconds: number, raw: RawValue = seconds): string {
   if (!Number.isFinite(seconds)) fail('timestamp', raw);
   const totalMicros = Math.round(Math.abs(seconds) >= EPOCH_MS_THRESHOLD ? seconds * 1e3 : seconds * 1e6);
   const micros = ((totalMicros % 1_000_000) + 1_000_000) % 1_000_000;
   return formatUtc((totalMicros - micros) / 1000, micros);
+}
+
+/** Numeric timestamps are taken as epochs only from 1990 to 2100 (seconds, or milliseconds); 20250101 is not one. */
+export const PLAUSIBLE_EPOCH_SECONDS = [Date.UTC(1990, 0, 1) / 1000, Date.UTC(2100, 0, 1) / 1000] as const;
+
+function plausibleEpoch(value: number, raw: RawValue): string {
+  const [first, last] = PLAUSIBLE_EPOCH_SECONDS;
+  const seconds = Math.abs(value) >= EPOCH_MS_THRESHOLD ? value / 1000 : value;
+  if (!(seconds >= first && seconds < last))
+    fail('timestamp', raw, 'a number, but not epoch seconds or milliseconds between 1990 and 2100');
+  return fromEpoch(value, raw);
 }
 
 /**
@@ -183,11 +203,11 @@ function fromEpoch(seconds: number, raw: RawValue): string {
  */
 export function convertDateTime(raw: RawValue): string {
   if (typeof raw === 'string' && PLAIN_TIMESTAMP.test(raw) && plainTimestampValid(raw)) return raw;
-  if (typeof raw === 'number') return fromEpoch(raw, raw);
-  if (typeof raw === 'bigint') return fromEpoch(Number(raw), raw);
+  if (typeof raw === 'number') return plausibleEpoch(raw, raw);
+  if (typeof raw === 'bigint') return plausibleEpoch(Number(raw), raw);
   if (raw === null) return fail('timestamp', raw);
   const text = decodeText(raw, 'timestamp');
-  if (NUMBER_TEXT.test(text)) return fromEpoch(Number(text), text);
+  if (NUMBER_TEXT.test(text)) return plausibleEpoch(Number(text), text);
   const match = TIMESTAMP_TEXT.exec(text);
   if (!match) return fail('timestamp', text);
   const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone] = match;
@@ -215,7 +235,7 @@ export function convertDateTime(raw: RawValue): string {
   return formatUtc(epochMs - offsetMinutes * 60_000, Number(fraction.padEnd(6, '0')));
 }
 
-/** JSON text kept verbatim once it parses; JSONB cannot hold \u0000. */
+/** JSON text kept verbatim once it parses and JSONB would take it (inspectJson). */
 export function convertJson(raw: RawValue): string {
   if (raw === null) return fail('JSON', raw);
   const text = typeof raw === 'bigint' || typeof raw === 'number' ? String(raw) : decodeText(raw, 'JSON');
@@ -224,7 +244,12 @@ export function convertJson(raw: RawValue): string {
   } catch {
     fail('JSON', text, 'does not parse');
   }
-  if (/\\u0000/i.test(text)) fail('JSON', text, 'contains \\u0000');
+  try {
+    inspectJson(text);
+  } catch (error) {
+    if (error instanceof ConversionError) fail('JSON', text, error.message);
+    throw error;
+  }
   return text;
 }
 

@@ -1,11 +1,11 @@
 /** A conversion thread: reads and converts the rowid ranges the pipeline hands it (threads.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openSource } from '../../shared/sqlite';
+import { openThreadSource } from '../../shared/sqlite';
 import { threadFailure } from '../../shared/thread-pool';
 import { convertChunk } from './chunk';
 import type { FromConvertThread, ToConvertThread } from './threads';
 
-const source = openSource(workerData as string);
+const source = openThreadSource(workerData as string);
 const port = parentPort!;
 
 port.on('message', (message: ToConvertThread | { type: 'close' }) => {

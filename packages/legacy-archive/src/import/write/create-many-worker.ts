@@ -1,18 +1,14 @@
 /** A createMany writer thread: its own Prisma client writes the batches the pipeline hands it (create-many-threads.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createDatabase } from '@groundtruth/db';
-import { migratorDatabaseOptions } from '../../shared/postgres';
+import { migratorDatabase } from '../../shared/postgres';
 import { threadFailure } from '../../shared/thread-pool';
 import { prismaBatchWriter } from './create-many';
 import type { FromWriterThread, ToWriterThread, WriterThreadData } from './create-many-threads';
 
 const { url, connections } = workerData as WriterThreadData;
 const port = parentPort!;
-const db = createDatabase({
-  ...migratorDatabaseOptions(url, connections),
-  // every createMany carries different rows: cached plans would only pile up
-  queryPlanCacheMaxSize: 0,
-});
+// every createMany carries different rows: cached plans would only pile up
+const db = migratorDatabase(url, connections, { queryPlanCacheMaxSize: 0 });
 const writer = prismaBatchWriter(db.prisma);
 const permissions = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
 const post = (message: FromWriterThread) => port.postMessage(message);

@@ -1,12 +1,15 @@
 import { Prisma, type PrismaClient } from '@groundtruth/db';
+import { pgFloat } from '../../shared/copy-text';
 import { quoteIdent } from '../../shared/sql';
 import type { TargetColumn } from '../../shared/target-schema';
 import type { Value } from '../../shared/values';
 import type { BatchWriter } from '../batches';
+import { inspectJson } from '../convert/json';
 import { CHECKPOINT_UPSERT, checkpointParams, QUARANTINE_INSERT } from '../bookkeeping';
 import type { TablePlan } from '../plan';
 
-const LONG_NUMBER = /\d{16,}/;
+/** Prisma rounds doubles to 16 digits on the way: the largest ones overflow, and -0 loses its sign. */
+const PRISMA_MAX_EXACT_FLOAT = 1e308;
 
 /**
  * Rows per createMany call; a batch makes several in its one transaction. Prisma's debug module keeps its last 100
@@ -28,6 +31,7 @@ type Transaction = Prisma.TransactionClient;
 /** A converted value as Prisma's createMany takes it. */
 function prismaValue(column: TargetColumn, value: Value): unknown {
   if (value === null) return column.type === 'Json' ? Prisma.DbNull : null;
+  if (column.type === 'Float' && inexactFloat(value as number)) return 0; // set exactly afterwards
   if (column.type === 'DateTime') {
     // 'YYYY-MM-DD HH:MM:SS[.ffffff]': a Date keeps milliseconds, finer fractions are set afterwards
     const text = value as string;
@@ -41,11 +45,22 @@ function prismaValue(column: TargetColumn, value: Value): unknown {
   return value;
 }
 
-/** The cast that sets a value Prisma would not write exactly (microseconds, 16+ digit JSON numbers); else null. */
-function exactCast(column: TargetColumn, value: Value): string | null {
+function inexactFloat(value: number): boolean {
+  return Object.is(value, -0) || Math.abs(value) >= PRISMA_MAX_EXACT_FLOAT;
+}
+
+/**
+ * The cast and text that set a value Prisma would not write exactly (microseconds, JSON numbers that JavaScript
+ * reads differently from their text, extreme doubles and -0); else null.
+ */
+function exactCast(column: TargetColumn, value: Value): { cast: string; text: string } | null {
   if (value === null) return null;
-  if (column.type === 'DateTime') return (value as string).slice(20).length > 3 ? 'timestamp' : null;
-  if (column.type === 'Json') return LONG_NUMBER.test(value as string) ? 'jsonb' : null;
+  if (column.type === 'DateTime')
+    return (value as string).slice(20).length > 3 ? { cast: 'timestamp', text: value as string } : null;
+  if (column.type === 'Json')
+    return inspectJson(value as string).numbersExact ? null : { cast: 'jsonb', text: value as string };
+  if (column.type === 'Float' && inexactFloat(value as number))
+    return { cast: 'float8', text: pgFloat(value as number) };
   return null;
 }
 
@@ -60,12 +75,12 @@ function recordOf(
   plan.columns.forEach((column, index) => {
     const value = row[index] ?? null;
     record[column.field] = prismaValue(column, value);
-    const cast = exactCast(column, value);
-    if (cast) {
+    const exact = exactCast(column, value);
+    if (exact) {
       fixups.push({
         column: column.column,
-        cast,
-        value: value as string,
+        cast: exact.cast,
+        value: exact.text,
         key: keyIndexes.map((i) => row[i] ?? null),
       });
     }
@@ -96,8 +111,9 @@ async function applyFixups(tx: Transaction, plan: TablePlan, fixups: Fixup[]): P
 }
 
 /**
- * Prisma createMany per batch. Prisma's DateTime keeps milliseconds and its Json goes through JavaScript numbers,
- * so the rare timestamp with microseconds or JSON with 16+ digit numbers is set exactly afterwards in the same
+ * Prisma createMany per batch. Prisma's DateTime keeps milliseconds, its Json goes through JavaScript numbers and its
+ * doubles through 16 digits, so the rare timestamp with microseconds, JSON number JavaScript cannot hold as written,
+ * extreme double or -0 is set exactly afterwards in the same
  * transaction; both writers therefore produce identical targets. Runs inside the writer threads
  * (create-many-worker.ts): Prisma's client costs a fraction of a millisecond of CPU per row.
  */
