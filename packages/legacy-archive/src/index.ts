@@ -14,3 +14,5 @@ export { EXIT_CODES, ConversionError, MigrateError, type MigrateErrorKind } from
 export { progressPrinter } from './shared/progress';
 export { formatSummary, type ProgressEvent, type RunSummary, type TableReport } from './shared/report';
 export type { RawValue, Value } from './shared/values';
+export { exportArchive } from './export/export';
+export type { ExportOptions, ExportReport } from './export/options';

@@ -2,7 +2,7 @@
 
 export interface ProgressEvent {
   table: string;
-  phase: 'migrate' | 'check' | 'verify';
+  phase: 'migrate' | 'check' | 'verify' | 'export';
   read: number;
   total: number;
   written: number;
@@ -13,7 +13,8 @@ export interface ProgressEvent {
 
 export interface TableReport {
   table: string;
-  status: 'migrated' | 'resumed' | 'already-migrated' | 'missing-in-source' | 'dry-run' | 'verified';
+  status:
+    'migrated' | 'resumed' | 'already-migrated' | 'missing-in-source' | 'dry-run' | 'verified' | 'exported';
   read: number;
   written: number;
   quarantined: number;

@@ -38,6 +38,8 @@ export interface GenerateOptions {
   reviewed?: boolean;
   /** ecoeye_alerts: the full table, an old one without video_path, or none */
   ecoeye?: 'full' | 'old' | 'none';
+  /** the pseudo-random sequence's seed (default 42): other seeds give other files of the same shape */
+  seed?: number;
 }
 
 export interface GeneratedFile {
@@ -154,19 +156,19 @@ function fillTables(
  * cannot go in as they are (orphans, fractional bbox, broken JSON, invalid UTF-8, duplicates after conversion).
  */
 export function generateLegacyFile(path: string, options: GenerateOptions = {}): GeneratedFile {
-  const { scale = 1, quirks = true, reviewed = true, ecoeye = 'full' } = options;
+  const { scale = 1, quirks = true, reviewed = true, ecoeye = 'full', seed = 42 } = options;
   const n = (count: number, minimum = 1) => Math.max(minimum, Math.round(count * scale));
   if (existsSync(path)) rmSync(path);
   const db = new Database(path);
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
   db.pragma('foreign_keys = OFF'); // the legacy app never enabled them: orphans exist
-  createLegacyTables(db, { scale, quirks, reviewed, ecoeye });
+  createLegacyTables(db, { scale, quirks, reviewed, ecoeye, seed });
   const generation: Generation = {
     quirks,
     reviewed,
     ecoeye,
-    rand: random(42),
+    rand: random(seed),
     time: (i) => legacyTime(i, quirks),
     flag: (i) => flag(i, quirks),
     sizes: {

@@ -1,0 +1,81 @@
+import { createArchiveFile, writeFailure, type ArchiveFile } from './archive-file';
+import { legacyLayout } from './layout';
+import type { ExportOptions, ExportReport } from './options';
+import { exportReport } from './report';
+import { openSnapshot, type Snapshot } from './snapshot';
+import { verifyFile } from './verify-file';
+import { writeTable, type WrittenTable } from './write-table';
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * While the export runs, a signal removes the temporary file before the process ends the way the signal says
+ * (the handler steps aside and raises it again, so the exit status is the usual 128 + signal).
+ */
+function removeOnSignals(file: ArchiveFile): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    file.discard();
+    for (const name of SIGNALS) process.removeListener(name, handler);
+    process.kill(process.pid, signal);
+  };
+  for (const name of SIGNALS) process.on(name, handler);
+  return () => {
+    for (const name of SIGNALS) process.removeListener(name, handler);
+  };
+}
+
+function buildIndexes(file: ArchiveFile): void {
+  for (const index of legacyLayout().indexes) file.db.exec(index.sql);
+}
+
+async function writeAll(
+  snapshot: Snapshot,
+  file: ArchiveFile,
+  options: ExportOptions,
+): Promise<WrittenTable[]> {
+  for (const table of legacyLayout().tables) file.db.exec(table.sql);
+  const written: WrittenTable[] = [];
+  for (const table of snapshot.tables) {
+    written.push(
+      await writeTable(file.db, snapshot, table, {
+        withQuarantine: !!options.withQuarantine,
+        onProgress: options.onProgress,
+      }),
+    );
+  }
+  // built once the rows are in: one sorted pass per index instead of a B-tree insert per row
+  buildIndexes(file);
+  return written;
+}
+
+/**
+ * The way back: the migrated PostgreSQL database → a legacy SQLite archive the legacy app opens as its own, read
+ * from one snapshot, written to a temporary file, read back and checked, then renamed onto OUT.
+ */
+export async function exportArchive(options: ExportOptions): Promise<ExportReport> {
+  const started = performance.now();
+  const log = options.onLog ?? (() => undefined);
+  const snapshot = await openSnapshot(options.databaseUrl);
+  let file: ArchiveFile | undefined;
+  let stopCleanup = () => {};
+  try {
+    file = createArchiveFile(options.out, { force: !!options.force, log });
+    stopCleanup = removeOnSignals(file);
+    for (const table of snapshot.leftOut) log(`left out: ${table}`);
+    const written = await writeAll(snapshot, file, options).catch((error: unknown) => {
+      throw writeFailure(options.out, error);
+    });
+    file.finish();
+    const checks = verifyFile(file.tempPath, written, options.onProgress);
+    file.publish();
+    return exportReport(
+      { out: file.out, databaseUrl: options.databaseUrl, started, leftOut: snapshot.leftOut },
+      written,
+      checks,
+    );
+  } finally {
+    file?.discard();
+    stopCleanup();
+    await snapshot.close();
+  }
+}
