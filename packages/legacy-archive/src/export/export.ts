@@ -6,6 +6,8 @@ import { openSnapshot, type Snapshot } from './snapshot';
 import { verifyFile } from './verify-file';
 import { writeTable, type WrittenTable } from './write-table';
 
+const seconds = (from: number, to: number) => ((to - from) / 1000).toFixed(1);
+
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
@@ -66,7 +68,12 @@ export async function exportArchive(options: ExportOptions): Promise<ExportRepor
       throw writeFailure(options.out, error);
     });
     file.finish();
-    const checks = verifyFile(file.tempPath, written, options.onProgress);
+    const wroteAt = performance.now();
+    log(
+      `wrote ${written.reduce((n, w) => n + w.rows + w.restored.size, 0)} rows in ${seconds(started, wroteAt)} s`,
+    );
+    const checks = await verifyFile(file.tempPath, written, options.onProgress);
+    log(`read the file back and checked it in ${seconds(wroteAt, performance.now())} s`);
     file.publish();
     return exportReport(
       { out: file.out, databaseUrl: options.databaseUrl, started, leftOut: snapshot.leftOut },

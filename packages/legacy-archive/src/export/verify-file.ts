@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { convertChunk } from '../import/convert/chunk';
+import type { ChunkRequest, ConvertedChunk } from '../import/batches';
+import { chunkConverter, type ChunkConverter } from '../import/convert/threads';
 import { planTables, type TablePlan } from '../import/plan';
 import { TableHash } from '../shared/checksum';
 import type { ProgressEvent } from '../shared/report';
@@ -11,62 +12,95 @@ import type { WrittenTable } from './write-table';
  * the content checksum must equal the snapshot's, so importing the file again gives the same PostgreSQL content.
  */
 
-const RANGE_ROWS = 5000;
-
 export interface FileChecks {
   tables: Map<string, string>;
   integrity: string;
   foreignKeys: string;
 }
 
-function verifyTable(
-  source: LegacySource,
-  plan: TablePlan,
-  written: WrittenTable,
-  onProgress?: (event: ProgressEvent) => void,
-): string {
-  const started = performance.now();
-  const hash = new TableHash();
-  const table = plan.target.table;
-  const problems: string[] = [];
-  let rows = 0;
-  let restored = 0;
-  let after = 0n;
-  for (;;) {
-    const upTo = source.rangeEnd(table, after, RANGE_ROWS);
-    const chunk = convertChunk(source, { plan, keys: [], after, upTo, wantRows: false });
+const RANGE_ROWS = 5000;
+/** threads that read and convert the file back: PostgreSQL is idle by then, so one per core of a small machine */
+const VERIFY_THREADS = 2;
+const IN_FLIGHT = 3 * VERIFY_THREADS;
+
+/** Sums the converted rows of a table's ranges as they come back, rows put back from quarantine aside. */
+class TableTally {
+  readonly hash = new TableHash();
+  rows = 0;
+  restored = 0;
+  readonly problems: string[] = [];
+
+  constructor(readonly written: WrittenTable) {}
+
+  add(chunk: ConvertedChunk): void {
     for (let r = 0; r < chunk.read; r++) {
-      if (written.restored.has(chunk.rowids[r]!)) {
-        restored++;
+      if (this.written.restored.has(chunk.rowids[r]!)) {
+        this.restored++;
         continue;
       }
       const outcome = chunk.outcome[r]!;
       if (outcome < 0) {
-        if (problems.length < 3)
-          problems.push(`rowid ${chunk.rowids[r]} would not import: ${chunk.failed[-outcome - 1]!.reason}`);
+        if (this.problems.length < 3)
+          this.problems.push(
+            `rowid ${chunk.rowids[r]} would not import: ${chunk.failed[-outcome - 1]!.reason}`,
+          );
         continue;
       }
-      hash.addHash(chunk.hashes[outcome * 2]!, chunk.hashes[outcome * 2 + 1]!);
-      rows++;
+      this.hash.addHash(chunk.hashes[outcome * 2]!, chunk.hashes[outcome * 2 + 1]!);
+      this.rows++;
     }
-    after = chunk.lastRowid;
-    if (upTo === null) break;
   }
-  onProgress?.({
-    table,
-    phase: 'verify',
-    read: rows + restored,
-    total: written.rows + written.restored.size,
-    written: rows,
-    quarantined: restored,
-    seconds: (performance.now() - started) / 1000,
-    done: true,
-  });
-  if (rows !== written.rows) problems.push(`snapshot ${written.rows} rows ≠ file ${rows} rows`);
-  if (restored !== written.restored.size)
-    problems.push(`${written.restored.size} rows put back from quarantine, ${restored} found`);
-  if (hash.value !== written.hash) problems.push('content checksum differs');
-  return problems.length === 0 ? 'ok' : `FAILED: ${problems.join('; ')}`;
+
+  check(): string {
+    const { written, problems } = this;
+    if (this.rows !== written.rows) problems.push(`snapshot ${written.rows} rows ≠ file ${this.rows} rows`);
+    if (this.restored !== written.restored.size)
+      problems.push(`${written.restored.size} rows put back from quarantine, ${this.restored} found`);
+    if (this.hash.value !== written.hash) problems.push('content checksum differs');
+    return problems.length === 0 ? 'ok' : `FAILED: ${problems.join('; ')}`;
+  }
+}
+
+/** Every rowid range of the table: (after, upTo], the last one open-ended. */
+function* ranges(source: LegacySource, plan: TablePlan): Generator<ChunkRequest> {
+  let after = 0n;
+  for (;;) {
+    const upTo = source.rangeEnd(plan.target.table, after, RANGE_ROWS);
+    yield { plan, keys: [], after, upTo, wantRows: false };
+    if (upTo === null) return;
+    after = upTo;
+  }
+}
+
+/** Converts every range of every table on the threads, a few in flight, and tallies them per table. */
+async function verifyTables(
+  source: LegacySource,
+  converter: ChunkConverter,
+  plans: { plan: TablePlan; tally: TableTally }[],
+  onProgress?: (event: ProgressEvent) => void,
+): Promise<void> {
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (const { plan, tally } of plans) {
+    for (const request of ranges(source, plan)) {
+      inFlight.push(converter.convert(request).then((chunk) => tally.add(chunk)));
+      if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
+    }
+    const table = plan.target.table;
+    void Promise.all(inFlight).then(() =>
+      onProgress?.({
+        table,
+        phase: 'verify',
+        read: tally.rows + tally.restored,
+        total: tally.written.rows + tally.written.restored.size,
+        written: tally.rows,
+        quarantined: tally.restored,
+        seconds: (performance.now() - started) / 1000,
+        done: true,
+      }),
+    );
+  }
+  await Promise.all(inFlight);
 }
 
 /**
@@ -102,26 +136,29 @@ function sqliteChecks(file: string, written: WrittenTable[]): Pick<FileChecks, '
   }
 }
 
-export function verifyFile(
+export async function verifyFile(
   file: string,
   written: WrittenTable[],
   onProgress?: (event: ProgressEvent) => void,
-): FileChecks {
+): Promise<FileChecks> {
   const source = openSource(file);
+  const converter = chunkConverter(source, VERIFY_THREADS, RANGE_ROWS);
   try {
     const targets = written.map((w) => w.table.target);
     const { plans } = planTables(source, targets, { tables: targets.map((t) => t.table) });
-    const tables = new Map<string, string>();
-    for (const plan of plans) {
-      const table = written.find((w) => w.table.target.table === plan.target.table)!;
-      tables.set(plan.target.table, verifyTable(source, plan, table, onProgress));
-    }
+    const tallies = plans.map((plan) => ({
+      plan,
+      tally: new TableTally(written.find((w) => w.table.target.table === plan.target.table)!),
+    }));
+    await verifyTables(source, converter, tallies, onProgress);
+    const tables = new Map(tallies.map(({ plan, tally }) => [plan.target.table, tally.check()]));
     for (const w of written) {
       if (!tables.has(w.table.target.table))
         tables.set(w.table.target.table, 'FAILED: table missing in the file');
     }
     return { tables, ...sqliteChecks(file, written) };
   } finally {
+    await converter.close();
     source.close();
   }
 }
