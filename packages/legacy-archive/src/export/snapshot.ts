@@ -85,16 +85,30 @@ async function leftOutTables(client: pg.PoolClient, legacy: Set<string>): Promis
 }
 
 async function refuseInterruptedImport(client: pg.PoolClient): Promise<void> {
-  const deferred = await client.query<{ n: string | null }>(
-    `SELECT CASE WHEN to_regclass('_migrator_deferred') IS NULL THEN NULL
-                 ELSE (SELECT count(*) FROM _migrator_deferred)::text END AS n`,
+  const exists = await client.query<{ ok: boolean }>(
+    `SELECT to_regclass('_migrator_deferred') IS NOT NULL AS ok`,
   );
+  if (!exists.rows[0]?.ok) return;
+  const deferred = await client.query<{ n: string }>(`SELECT count(*) AS n FROM _migrator_deferred`);
   if (Number(deferred.rows[0]?.n ?? 0) > 0) {
     throw new MigrateError(
       'refused',
       'an import into this database was interrupted (its indexes are still dropped): finish it with `pnpm migrate <file> --resume` first',
     );
   }
+}
+
+/** Columns of the legacy tables in the catalog that the legacy layout has no place for (added outside Prisma too). */
+async function columnsWithoutPlace(client: pg.PoolClient, tables: ExportTable[]): Promise<string[]> {
+  const result = await client.query<{ table_name: string; column_name: string }>(
+    `SELECT table_name, column_name FROM information_schema.columns
+     WHERE table_schema = current_schema() AND table_name = ANY($1) ORDER BY table_name, ordinal_position`,
+    [tables.map((table) => table.layout.table)],
+  );
+  const layouts = new Map(tables.map((table) => [table.layout.table, new Set(table.layout.columns)]));
+  return result.rows
+    .filter((row) => !layouts.get(row.table_name)?.has(row.column_name))
+    .map((row) => `column ${row.table_name}.${row.column_name} has no place in the legacy layout`);
 }
 
 async function* quarantineRows(
@@ -192,6 +206,13 @@ export async function openSnapshot(url: string): Promise<Snapshot> {
     await client.query(`SET LOCAL extra_float_digits = 1`);
     await client.query(`SET LOCAL statement_timeout = 0`);
     await refuseInterruptedImport(client);
+    const homeless = await columnsWithoutPlace(client, tables);
+    if (homeless.length > 0) {
+      throw new MigrateError(
+        'schema',
+        `the database does not match the legacy layout: ${homeless.join('; ')} (the legacy app could not hold it)`,
+      );
+    }
     const leftOut = await leftOutTables(client, new Set(tables.map((table) => table.layout.table)));
     const quarantine = await client.query<{ ok: boolean }>(
       `SELECT to_regclass('_migrator_quarantine') IS NOT NULL AS ok`,
