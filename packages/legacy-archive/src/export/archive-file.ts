@@ -52,7 +52,7 @@ function removeStaleTemporaries(out: string): string[] {
   const removed: string[] = [];
   for (const name of readdirSync(path.dirname(out))) {
     if (!name.startsWith(prefix)) continue;
-    const match = /^\.(.+)\.(\d+)\.export-partial(-journal)?$/.exec(name);
+    const match = /^\.(.+)\.(\d+)\.export-partial(-journal|-wal|-shm)?$/.exec(name);
     if (!match || match[1] !== path.basename(out) || alive(Number(match[2]))) continue;
     rmSync(path.join(path.dirname(out), name), { force: true });
     removed.push(name);
@@ -117,8 +117,9 @@ export function createArchiveFile(
   let db: Database.Database;
   try {
     db = new Database(tempPath);
-    // a temporary file: no journal, no syncs while writing; it is synced once, before the rename
-    db.pragma('journal_mode = OFF');
+    // a temporary file: no syncs while writing (it is synced once, before the rename); WAL, so that committed
+    // ranges are read back by the verification threads while the next ones are written
+    db.pragma('journal_mode = WAL');
     db.pragma('synchronous = OFF');
     db.pragma('cache_size = -32768');
     // as the legacy app ran: quarantined orphans go back in (better-sqlite3 turns foreign keys on by default)
@@ -139,7 +140,8 @@ export function createArchiveFile(
     db,
     finish() {
       try {
-        // the legacy app's files use the rollback journal (journal_mode DELETE)
+        // the legacy app's files use the rollback journal (journal_mode DELETE): the WAL goes into the file first
+        db.pragma('wal_checkpoint(TRUNCATE)');
         db.pragma('journal_mode = DELETE');
         close();
       } catch (error) {
@@ -164,7 +166,7 @@ export function createArchiveFile(
       }
       if (!done) {
         rmSync(tempPath, { force: true });
-        rmSync(`${tempPath}-journal`, { force: true });
+        for (const suffix of ['-journal', '-wal', '-shm']) rmSync(`${tempPath}${suffix}`, { force: true });
       }
     },
   };

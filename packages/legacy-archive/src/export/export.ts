@@ -3,7 +3,7 @@ import { legacyLayout } from './layout';
 import type { ExportOptions, ExportReport } from './options';
 import { exportReport } from './report';
 import { openSnapshot, type Snapshot } from './snapshot';
-import { verifyFile } from './verify-file';
+import { startVerifier, type FileVerifier } from './verify-file';
 import { writeTable, type WrittenTable } from './write-table';
 
 const seconds = (from: number, to: number) => ((to - from) / 1000).toFixed(1);
@@ -33,15 +33,16 @@ function buildIndexes(file: ArchiveFile): void {
 async function writeAll(
   snapshot: Snapshot,
   file: ArchiveFile,
+  verifier: FileVerifier,
   options: ExportOptions,
 ): Promise<WrittenTable[]> {
-  for (const table of legacyLayout().tables) file.db.exec(table.sql);
   const written: WrittenTable[] = [];
   for (const table of snapshot.tables) {
     written.push(
       await writeTable(file.db, snapshot, table, {
         withQuarantine: !!options.withQuarantine,
         onProgress: options.onProgress,
+        onCommitted: (after, upTo, skip) => verifier.committed(table, after, upTo, skip),
       }),
     );
   }
@@ -59,21 +60,23 @@ export async function exportArchive(options: ExportOptions): Promise<ExportRepor
   const log = options.onLog ?? (() => undefined);
   const snapshot = await openSnapshot(options.databaseUrl);
   let file: ArchiveFile | undefined;
+  let verifier: FileVerifier | undefined;
   let stopCleanup = () => {};
   try {
     file = createArchiveFile(options.out, { force: !!options.force, log });
     stopCleanup = removeOnSignals(file);
     for (const table of snapshot.leftOut) log(`left out: ${table}`);
-    const written = await writeAll(snapshot, file, options).catch((error: unknown) => {
+    for (const table of legacyLayout().tables) file.db.exec(table.sql);
+    const opened = (verifier = startVerifier(file.tempPath, snapshot.tables));
+    const written = await writeAll(snapshot, file, opened, options).catch((error: unknown) => {
       throw writeFailure(options.out, error);
     });
-    file.finish();
     const wroteAt = performance.now();
-    log(
-      `wrote ${written.reduce((n, w) => n + w.rows + w.restored.size, 0)} rows in ${seconds(started, wroteAt)} s`,
-    );
-    const checks = await verifyFile(file.tempPath, written, options.onProgress);
-    log(`read the file back and checked it in ${seconds(wroteAt, performance.now())} s`);
+    const rows = written.reduce((n, w) => n + w.rows + w.restored.size, 0);
+    log(`wrote ${rows} rows in ${seconds(started, wroteAt)} s`);
+    file.finish();
+    const checks = await opened.finish(written, options.onProgress);
+    log(`finished the file and its checks ${seconds(wroteAt, performance.now())} s later`);
     file.publish();
     return exportReport(
       { out: file.out, databaseUrl: options.databaseUrl, started, leftOut: snapshot.leftOut },
@@ -81,6 +84,7 @@ export async function exportArchive(options: ExportOptions): Promise<ExportRepor
       checks,
     );
   } finally {
+    await verifier?.close();
     file?.discard();
     stopCleanup();
     await snapshot.close();

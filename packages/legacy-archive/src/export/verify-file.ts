@@ -1,16 +1,35 @@
+import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { ChunkRequest, ConvertedChunk } from '../import/batches';
-import { chunkConverter, type ChunkConverter } from '../import/convert/threads';
 import { planTables, type TablePlan } from '../import/plan';
 import { TableHash } from '../shared/checksum';
 import type { ProgressEvent } from '../shared/report';
-import { openSource, type LegacySource } from '../shared/sqlite';
+import { quoteIdent } from '../shared/sql';
+import { openSource } from '../shared/sqlite';
+import { startThreads, type ThreadFailure } from '../shared/thread-pool';
+import type { ExportTable } from './snapshot';
 import type { WrittenTable } from './write-table';
 
 /**
  * The file read back exactly as the import would read it (its own conversion and checksum): per table the rows and
  * the content checksum must equal the snapshot's, so importing the file again gives the same PostgreSQL content.
+ * Ranges are read back on threads as soon as they are committed (the file is in WAL mode while it is written, so
+ * they read under the writer), and the checks end shortly after the last row is written.
  */
+
+export type ToVerifyThread = {
+  type: 'verify';
+  id: number;
+  file: string;
+  plan: TablePlan;
+  /** (after, upTo] as decimal text */
+  after: string;
+  upTo: string;
+  /** rowids to leave out: the rows put back from quarantine, counted apart */
+  skip: string[];
+};
+
+export type FromVerifyThread =
+  { type: 'verified'; id: number; rows: number; hash: string; problems: string[] } | ThreadFailure;
 
 export interface FileChecks {
   tables: Map<string, string>;
@@ -18,99 +37,129 @@ export interface FileChecks {
   foreignKeys: string;
 }
 
-const RANGE_ROWS = 5000;
-/** threads that read and convert the file back: PostgreSQL is idle by then, so one per core of a small machine */
-const VERIFY_THREADS = 2;
-const IN_FLIGHT = 3 * VERIFY_THREADS;
+/** one thread reads committed ranges back while the main thread writes the next ones: it keeps up (reading back costs less than writing), and a second one would cost ~40 MB of RSS */
+const VERIFY_THREADS = 1;
 
-/** Sums the converted rows of a table's ranges as they come back, rows put back from quarantine aside. */
-class TableTally {
-  readonly hash = new TableHash();
-  rows = 0;
-  restored = 0;
-  readonly problems: string[] = [];
-
-  constructor(readonly written: WrittenTable) {}
-
-  add(chunk: ConvertedChunk): void {
-    for (let r = 0; r < chunk.read; r++) {
-      if (this.written.restored.has(chunk.rowids[r]!)) {
-        this.restored++;
-        continue;
-      }
-      const outcome = chunk.outcome[r]!;
-      if (outcome < 0) {
-        if (this.problems.length < 3)
-          this.problems.push(
-            `rowid ${chunk.rowids[r]} would not import: ${chunk.failed[-outcome - 1]!.reason}`,
-          );
-        continue;
-      }
-      this.hash.addHash(chunk.hashes[outcome * 2]!, chunk.hashes[outcome * 2 + 1]!);
-      this.rows++;
-    }
-  }
-
-  check(): string {
-    const { written, problems } = this;
-    if (this.rows !== written.rows) problems.push(`snapshot ${written.rows} rows ≠ file ${this.rows} rows`);
-    if (this.restored !== written.restored.size)
-      problems.push(`${written.restored.size} rows put back from quarantine, ${this.restored} found`);
-    if (this.hash.value !== written.hash) problems.push('content checksum differs');
-    return problems.length === 0 ? 'ok' : `FAILED: ${problems.join('; ')}`;
-  }
+interface Tally {
+  hash: TableHash;
+  rows: number;
+  problems: string[];
+  pending: Promise<void>[];
 }
 
-/** Every rowid range of the table: (after, upTo], the last one open-ended. */
-function* ranges(source: LegacySource, plan: TablePlan): Generator<ChunkRequest> {
-  let after = 0n;
-  for (;;) {
-    const upTo = source.rangeEnd(plan.target.table, after, RANGE_ROWS);
-    yield { plan, keys: [], after, upTo, wantRows: false };
-    if (upTo === null) return;
-    after = upTo;
-  }
+export interface FileVerifier {
+  /** rows (after, upTo] of the table are committed: read them back (rowids in `skip` aside) */
+  committed(table: ExportTable, after: bigint, upTo: bigint, skip: Set<bigint>): void;
+  /** waits for every range, then checks counts, checksums, integrity and foreign keys of the finished file */
+  finish(written: WrittenTable[], onProgress?: (event: ProgressEvent) => void): Promise<FileChecks>;
+  close(): Promise<void>;
 }
 
-/** Converts every range of every table on the threads, a few in flight, and tallies them per table. */
-async function verifyTables(
-  source: LegacySource,
-  converter: ChunkConverter,
-  plans: { plan: TablePlan; tally: TableTally }[],
-  onProgress?: (event: ProgressEvent) => void,
-): Promise<void> {
-  const started = performance.now();
-  const inFlight: Promise<void>[] = [];
-  for (const { plan, tally } of plans) {
-    for (const request of ranges(source, plan)) {
-      inFlight.push(converter.convert(request).then((chunk) => tally.add(chunk)));
-      if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
-    }
-    const table = plan.target.table;
-    void Promise.all(inFlight).then(() =>
-      onProgress?.({
-        table,
-        phase: 'verify',
-        read: tally.rows + tally.restored,
-        total: tally.written.rows + tally.written.restored.size,
-        written: tally.rows,
-        quarantined: tally.restored,
-        seconds: (performance.now() - started) / 1000,
-        done: true,
-      }),
-    );
+/** Starts the verification threads for a file whose tables exist already (their plans are read from it). */
+export function startVerifier(file: string, tables: ExportTable[]): FileVerifier {
+  const source = openSource(file);
+  let plans: Map<string, TablePlan>;
+  try {
+    const targets = tables.map((table) => table.target);
+    const planned = planTables(source, targets, { tables: targets.map((t) => t.table) });
+    plans = new Map(planned.plans.map((plan) => [plan.target.table, plan]));
+  } finally {
+    source.close();
   }
-  await Promise.all(inFlight);
+  const pool = startThreads<ToVerifyThread, FromVerifyThread>(
+    'verification',
+    path.join(__dirname, 'verify-worker.ts'),
+    VERIFY_THREADS,
+    { workerData: null, resourceLimits: { maxOldGenerationSizeMb: 40, maxYoungGenerationSizeMb: 8 } },
+  );
+  const tallies = new Map<string, Tally>();
+  const tallyOf = (table: string) => {
+    let tally = tallies.get(table);
+    if (!tally) tallies.set(table, (tally = { hash: new TableHash(), rows: 0, problems: [], pending: [] }));
+    return tally;
+  };
+  let nextId = 0;
+  return {
+    committed(table, after, upTo, skip) {
+      const name = table.layout.table;
+      const plan = plans.get(name)!;
+      const tally = tallyOf(name);
+      const request = pool
+        .request({
+          type: 'verify',
+          id: nextId++,
+          file,
+          plan,
+          after: after.toString(),
+          upTo: upTo.toString(),
+          skip: [...skip].filter((rowid) => rowid > after && rowid <= upTo).map(String),
+        })
+        .then((reply) => {
+          if (reply.type !== 'verified')
+            throw new Error(`verification thread: unexpected reply ${reply.type}`);
+          const hash = BigInt(reply.hash);
+          tally.hash.addHash(Number(hash & 0xffffffffn), Number(hash >> 32n));
+          tally.rows += reply.rows;
+          tally.problems.push(...reply.problems);
+        });
+      request.catch(() => undefined);
+      tally.pending.push(request);
+    },
+    async finish(written, onProgress) {
+      const started = performance.now();
+      const tables = new Map<string, string>();
+      for (const w of written) {
+        const name = w.table.layout.table;
+        const tally = tallyOf(name);
+        await Promise.all(tally.pending);
+        tables.set(name, tableCheck(tally, w));
+        onProgress?.({
+          table: name,
+          phase: 'verify',
+          read: tally.rows,
+          total: w.rows,
+          written: tally.rows,
+          quarantined: w.restored.size,
+          seconds: (performance.now() - started) / 1000,
+          done: true,
+        });
+      }
+      return { tables, ...sqliteChecks(file, written) };
+    },
+    close: () => pool.close(),
+  };
+}
+
+function tableCheck(tally: Tally, written: WrittenTable): string {
+  const problems = tally.problems.slice(0, 3);
+  if (tally.rows !== written.rows) problems.push(`snapshot ${written.rows} rows ≠ file ${tally.rows} rows`);
+  if (tally.hash.value !== written.hash) problems.push('content checksum differs');
+  return problems.length === 0 ? 'ok' : `FAILED: ${problems.join('; ')}`;
 }
 
 /**
- * SQLite's own checks of the file: integrity_check must say ok (as PostgreSQL's data has no broken pages), and
- * foreign_key_check may only name rows put back from quarantine (PostgreSQL enforces its foreign keys, so every
- * other row has its parent; the quarantined orphans had none in the legacy file either).
+ * SQLite's own checks of the finished file: every table holds its rows plus those put back; integrity_check says ok
+ * (PostgreSQL's data has no broken pages); foreign_key_check names only rows put back from quarantine (PostgreSQL
+ * enforces its foreign keys, so every other row has its parent; the quarantined orphans had none in the legacy file).
  */
 function sqliteChecks(file: string, written: WrittenTable[]): Pick<FileChecks, 'integrity' | 'foreignKeys'> {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
+    const counts = written
+      .map((w) => ({
+        w,
+        n: Number(
+          db
+            .prepare(`SELECT count(*) FROM ${quoteIdent(w.table.layout.table)}`)
+            .pluck()
+            .get(),
+        ),
+      }))
+      .filter(({ w, n }) => n !== w.rows + w.restored.size)
+      .map(
+        ({ w, n }) =>
+          `${w.table.layout.table} holds ${n} rows, expected ${w.rows} + ${w.restored.size} put back`,
+      );
     const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map(
       (r) => r.integrity_check,
     );
@@ -118,11 +167,11 @@ function sqliteChecks(file: string, written: WrittenTable[]): Pick<FileChecks, '
     const violations = (
       db.pragma('foreign_key_check') as { table: string; rowid: number | null; parent: string }[]
     ).filter((v) => v.rowid === null || !restored.get(v.table)?.has(BigInt(v.rowid)));
+    const integrityOk = integrity.length === 1 && integrity[0] === 'ok' && counts.length === 0;
     return {
-      integrity:
-        integrity.length === 1 && integrity[0] === 'ok'
-          ? 'ok'
-          : `FAILED: ${integrity.slice(0, 5).join('; ')}`,
+      integrity: integrityOk
+        ? 'ok'
+        : `FAILED: ${[...counts, ...integrity.filter((t) => t !== 'ok')].slice(0, 5).join('; ')}`,
       foreignKeys:
         violations.length === 0
           ? 'ok'
@@ -133,32 +182,5 @@ function sqliteChecks(file: string, written: WrittenTable[]): Pick<FileChecks, '
     };
   } finally {
     db.close();
-  }
-}
-
-export async function verifyFile(
-  file: string,
-  written: WrittenTable[],
-  onProgress?: (event: ProgressEvent) => void,
-): Promise<FileChecks> {
-  const source = openSource(file);
-  const converter = chunkConverter(source, VERIFY_THREADS, RANGE_ROWS);
-  try {
-    const targets = written.map((w) => w.table.target);
-    const { plans } = planTables(source, targets, { tables: targets.map((t) => t.table) });
-    const tallies = plans.map((plan) => ({
-      plan,
-      tally: new TableTally(written.find((w) => w.table.target.table === plan.target.table)!),
-    }));
-    await verifyTables(source, converter, tallies, onProgress);
-    const tables = new Map(tallies.map(({ plan, tally }) => [plan.target.table, tally.check()]));
-    for (const w of written) {
-      if (!tables.has(w.table.target.table))
-        tables.set(w.table.target.table, 'FAILED: table missing in the file');
-    }
-    return { tables, ...sqliteChecks(file, written) };
-  } finally {
-    await converter.close();
-    source.close();
   }
 }

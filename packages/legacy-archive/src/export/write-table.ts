@@ -19,6 +19,8 @@ export interface WrittenTable {
 }
 
 const PROGRESS_EVERY_MS = 250;
+/** rows per SQLite transaction: each committed range is read back on a verification thread meanwhile */
+const COMMIT_ROWS = 50_000;
 
 function insertSql(table: string, columns: string[], casts: boolean[] = []): string {
   const values = columns.map((_, i) => (casts[i] ? 'CAST(? AS TEXT)' : '?'));
@@ -95,11 +97,24 @@ function setSequence(db: Database.Database, table: string, used: bigint): void {
  * Streams one table out of the snapshot (COPY TO, in key order) into the file, row by row in one SQLite
  * transaction, hashing each row as the import's verification does; then, when asked, its quarantined rows.
  */
+/** Rowids the table's quarantined rows will take (their legacy ids), when they go back and the id is the rowid. */
+async function quarantineRowids(snapshot: Snapshot, table: ExportTable, withQuarantine: boolean) {
+  const rowids = new Set<bigint>();
+  if (!withQuarantine || !table.layout.autoincrement) return rowids;
+  for await (const entry of snapshot.quarantine(table.layout.table)) rowids.add(entry.rowid);
+  return rowids;
+}
+
 export async function writeTable(
   db: Database.Database,
   snapshot: Snapshot,
   table: ExportTable,
-  options: { withQuarantine: boolean; onProgress?: (event: ProgressEvent) => void },
+  options: {
+    withQuarantine: boolean;
+    onProgress?: (event: ProgressEvent) => void;
+    /** rows (after, upTo] are committed; rowids in `skip` are rows that quarantine will put back */
+    onCommitted: (after: bigint, upTo: bigint, skip: Set<bigint>) => void;
+  },
 ): Promise<WrittenTable> {
   const started = performance.now();
   const name = table.layout.table;
@@ -131,9 +146,20 @@ export async function writeTable(
       seconds: (performance.now() - started) / 1000,
       done,
     });
+  const skip = await quarantineRowids(snapshot, table, options.withQuarantine);
+  let committedUpTo = 0n;
+  let lastRowid = 0n;
+  const commit = () => {
+    db.exec('COMMIT');
+    if (lastRowid > committedUpTo) options.onCommitted(committedUpTo, lastRowid, skip);
+    committedUpTo = lastRowid;
+  };
   const consume = lineConsumer(table, hash, (values) => {
-    insert.run(values);
-    written.rows++;
+    lastRowid = BigInt(insert.run(values).lastInsertRowid);
+    if (++written.rows % COMMIT_ROWS === 0) {
+      commit();
+      db.exec('BEGIN');
+    }
   });
   db.exec('BEGIN');
   let lastProgress = performance.now();
@@ -154,6 +180,8 @@ export async function writeTable(
   }
   rest += decoder.end();
   if (rest) consume(rest);
+  commit();
+  db.exec('BEGIN');
   if (options.withQuarantine) await restoreQuarantine(db, snapshot, table, written);
   setSequence(db, name, await snapshot.sequenceUsed(table));
   db.exec('COMMIT');
