@@ -3,7 +3,7 @@ import { legacyLayout } from './layout';
 import type { ExportOptions, ExportReport } from './options';
 import { exportReport } from './report';
 import { openSnapshot, type Snapshot } from './snapshot';
-import { startVerifier, type FileVerifier } from './verify-file';
+import { checkFinishedFile, startVerifier, type FileVerifier } from './verify-file';
 import { writeTable, type WrittenTable } from './write-table';
 
 const seconds = (from: number, to: number) => ((to - from) / 1000).toFixed(1);
@@ -74,8 +74,10 @@ export async function exportArchive(options: ExportOptions): Promise<ExportRepor
     const wroteAt = performance.now();
     const rows = written.reduce((n, w) => n + w.rows + w.restored.size, 0);
     log(`wrote ${rows} rows in ${seconds(started, wroteAt)} s`);
+    // every range read back first: the journal mode can only change once no thread has the file open
+    const tables = await opened.settle(written, options.onProgress);
     file.finish();
-    const checks = await opened.finish(written, options.onProgress);
+    const checks = checkFinishedFile(file.tempPath, written, tables);
     log(`finished the file and its checks ${seconds(wroteAt, performance.now())} s later`);
     file.publish();
     return exportReport(

@@ -50,8 +50,8 @@ interface Tally {
 export interface FileVerifier {
   /** rows (after, upTo] of the table are committed: read them back (rowids in `skip` aside) */
   committed(table: ExportTable, after: bigint, upTo: bigint, skip: Set<bigint>): void;
-  /** waits for every range, then checks counts, checksums, integrity and foreign keys of the finished file */
-  finish(written: WrittenTable[], onProgress?: (event: ProgressEvent) => void): Promise<FileChecks>;
+  /** waits until every range is read back (no thread has the file open then): each table's rows and checksum */
+  settle(written: WrittenTable[], onProgress?: (event: ProgressEvent) => void): Promise<Map<string, string>>;
   close(): Promise<void>;
 }
 
@@ -105,7 +105,7 @@ export function startVerifier(file: string, tables: ExportTable[]): FileVerifier
       request.catch(() => undefined);
       tally.pending.push(request);
     },
-    async finish(written, onProgress) {
+    async settle(written, onProgress) {
       const started = performance.now();
       const tables = new Map<string, string>();
       for (const w of written) {
@@ -124,7 +124,7 @@ export function startVerifier(file: string, tables: ExportTable[]): FileVerifier
           done: true,
         });
       }
-      return { tables, ...sqliteChecks(file, written) };
+      return tables;
     },
     close: () => pool.close(),
   };
@@ -142,45 +142,53 @@ function tableCheck(tally: Tally, written: WrittenTable): string {
  * (PostgreSQL's data has no broken pages); foreign_key_check names only rows put back from quarantine (PostgreSQL
  * enforces its foreign keys, so every other row has its parent; the quarantined orphans had none in the legacy file).
  */
-function sqliteChecks(file: string, written: WrittenTable[]): Pick<FileChecks, 'integrity' | 'foreignKeys'> {
+export function checkFinishedFile(
+  file: string,
+  written: WrittenTable[],
+  tables: Map<string, string>,
+): FileChecks {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const counts = written
-      .map((w) => ({
-        w,
-        n: Number(
-          db
-            .prepare(`SELECT count(*) FROM ${quoteIdent(w.table.layout.table)}`)
-            .pluck()
-            .get(),
-        ),
-      }))
-      .filter(({ w, n }) => n !== w.rows + w.restored.size)
-      .map(
-        ({ w, n }) =>
-          `${w.table.layout.table} holds ${n} rows, expected ${w.rows} + ${w.restored.size} put back`,
+    const checked = new Map(tables);
+    for (const w of written) {
+      const name = w.table.layout.table;
+      const n = Number(
+        db
+          .prepare(`SELECT count(*) FROM ${quoteIdent(name)}`)
+          .pluck()
+          .get(),
       );
-    const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map(
-      (r) => r.integrity_check,
-    );
-    const restored = new Map(written.map((w) => [w.table.layout.table, w.restored]));
-    const violations = (
-      db.pragma('foreign_key_check') as { table: string; rowid: number | null; parent: string }[]
-    ).filter((v) => v.rowid === null || !restored.get(v.table)?.has(BigInt(v.rowid)));
-    const integrityOk = integrity.length === 1 && integrity[0] === 'ok' && counts.length === 0;
-    return {
-      integrity: integrityOk
-        ? 'ok'
-        : `FAILED: ${[...counts, ...integrity.filter((t) => t !== 'ok')].slice(0, 5).join('; ')}`,
-      foreignKeys:
-        violations.length === 0
-          ? 'ok'
-          : `FAILED: ${violations.length} rows without their parent (${violations
-              .slice(0, 3)
-              .map((v) => `${v.table} rowid ${v.rowid} → ${v.parent}`)
-              .join(', ')})`,
-    };
+      if (n === w.rows + w.restored.size) continue;
+      const problem = `the file holds ${n} rows, expected ${w.rows} + ${w.restored.size} put back`;
+      const check = checked.get(name) ?? 'ok';
+      checked.set(name, check === 'ok' ? `FAILED: ${problem}` : `${check}; ${problem}`);
+    }
+    return { tables: checked, ...sqliteChecks(db, written) };
   } finally {
     db.close();
   }
+}
+
+function sqliteChecks(
+  db: Database.Database,
+  written: WrittenTable[],
+): Pick<FileChecks, 'integrity' | 'foreignKeys'> {
+  const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map(
+    (row) => row.integrity_check,
+  );
+  const restored = new Map(written.map((w) => [w.table.layout.table, w.restored]));
+  const violations = (
+    db.pragma('foreign_key_check') as { table: string; rowid: number | null; parent: string }[]
+  ).filter((v) => v.rowid === null || !restored.get(v.table)?.has(BigInt(v.rowid)));
+  return {
+    integrity:
+      integrity.length === 1 && integrity[0] === 'ok' ? 'ok' : `FAILED: ${integrity.slice(0, 5).join('; ')}`,
+    foreignKeys:
+      violations.length === 0
+        ? 'ok'
+        : `FAILED: ${violations.length} rows without their parent (${violations
+            .slice(0, 3)
+            .map((v) => `${v.table} rowid ${v.rowid} → ${v.parent}`)
+            .join(', ')})`,
+  };
 }
