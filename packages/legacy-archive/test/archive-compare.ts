@@ -5,7 +5,6 @@ import { convertValue } from '../src/import/convert/values';
 import { canonicalJson } from '../src/shared/checksum';
 import { ConversionError } from '../src/shared/errors';
 import { quoteIdent } from '../src/shared/sql';
-import type { RawValue } from '../src/shared/values';
 
 /** Reading legacy files back for the round-trip tests: every row of every table, value by value. */
 
@@ -63,7 +62,7 @@ export function tableNames(file: string): string[] {
 export function imported(type: ScalarType, stored: StoredValue): unknown {
   if (stored.value === null) return null;
   try {
-    const value = convertValue(type, stored.value as RawValue);
+    const value = convertValue(type, stored.value);
     return type === 'Json' && typeof value === 'string' ? canonicalJson(value) : value;
   } catch (error) {
     if (error instanceof ConversionError) return { unconvertible: stored };

@@ -5,10 +5,9 @@
  * anywhere in the text is escaping it in strings. Key order is jsonb's (the original order is not kept by jsonb).
  */
 export function pythonJsonFromJsonb(jsonbText: string): string {
-  // eslint-disable-next-line no-control-regex
-  return /[^\u0000-\u007f]/.test(jsonbText)
+  return /[\u0080-\uffff]/.test(jsonbText)
     ? jsonbText.replace(
-        /[^\u0000-\u007f]/g,
+        /[\u0080-\uffff]/g,
         (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
       )
     : jsonbText;

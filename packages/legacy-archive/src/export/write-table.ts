@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import { fieldNormalizer, TableHash } from '../shared/checksum';
 import type { ProgressEvent } from '../shared/report';
 import { quoteIdent } from '../shared/sql';
-import type { ExportTable, QuarantineEntry, Snapshot } from './snapshot';
+import type { ExportTable, Snapshot } from './snapshot';
 import { fieldReader, type SqliteValue } from './values';
 
 /** What writing one table gave: counts, the snapshot's checksum of it, the rowids of rows put back from quarantine. */
@@ -66,7 +66,7 @@ async function restoreQuarantine(
   written: WrittenTable,
 ): Promise<void> {
   const statements = new Map<string, Database.Statement>();
-  for await (const entry of snapshot.quarantine(table.layout.table) as AsyncIterable<QuarantineEntry>) {
+  for await (const entry of snapshot.quarantine(table.layout.table)) {
     const columns = table.layout.columns.filter((name) => name in entry.data);
     const raw = columns.map((name) => rawValue(entry.data[name]));
     const casts = raw.map((r) => r.asText);
