@@ -44,6 +44,15 @@ export function storedRows(file: string, table: string): Map<bigint, Map<string,
   }
 }
 
+export function tableColumns(file: string, table: string): string[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];
+  } finally {
+    db.close();
+  }
+}
+
 export function tableNames(file: string): string[] {
   const db = new Database(file, { readonly: true });
   try {

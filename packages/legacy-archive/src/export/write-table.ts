@@ -148,14 +148,16 @@ export async function writeTable(
     });
   const skip = await quarantineRowids(snapshot, table, options.withQuarantine);
   let committedUpTo = 0n;
-  let lastRowid = 0n;
+  // the rowid of the last insert, as better-sqlite3 gives it (a number below 2^53): a BigInt only per commit
+  let lastInsert: number | bigint = 0;
   const commit = () => {
     db.exec('COMMIT');
+    const lastRowid = BigInt(lastInsert);
     if (lastRowid > committedUpTo) options.onCommitted(committedUpTo, lastRowid, skip);
     committedUpTo = lastRowid;
   };
   const consume = lineConsumer(table, hash, (values) => {
-    lastRowid = BigInt(insert.run(values).lastInsertRowid);
+    lastInsert = insert.run(values).lastInsertRowid;
     if (++written.rows % COMMIT_ROWS === 0) {
       commit();
       db.exec('BEGIN');
