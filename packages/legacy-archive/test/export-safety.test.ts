@@ -65,10 +65,15 @@ describe('export safety', () => {
     const db = await database('export-sequence');
     await migrate({ source: FIXTURE, databaseUrl: db.url, writer: 'copy' });
     await query(db.url, `INSERT INTO tags (name) VALUES ('a'), ('b'), ('c')`);
+    // ids SQLite allows and a legacy file may hold: they are exported and verified like any other
+    await query(db.url, `INSERT INTO tags (id, name) VALUES (0, 'zero'), (-3, 'negative')`);
     await query(db.url, `DELETE FROM tags WHERE name <> 'a'`);
     const out = scratchFile('sequence.db');
     expect((await exportArchive({ out, databaseUrl: db.url })).ok).toBe(true);
     expect(sqliteSequence(out).tags).toBe(3);
+    const ids = new Database(out, { readonly: true });
+    expect(ids.prepare('SELECT id FROM tags ORDER BY id').pluck().all()).toEqual([-3, 0, 1]);
+    ids.close();
     // the legacy app's next tag gets id 4, as AUTOINCREMENT never reuses an id
     const file = new Database(out);
     expect(file.prepare(`INSERT INTO tags (name) VALUES ('d')`).run().lastInsertRowid).toBe(4);

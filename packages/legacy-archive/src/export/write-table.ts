@@ -93,10 +93,6 @@ function setSequence(db: Database.Database, table: string, used: bigint): void {
   if (updated === 0) db.prepare('INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)').run(table, used);
 }
 
-/**
- * Streams one table out of the snapshot (COPY TO, in key order) into the file, row by row in one SQLite
- * transaction, hashing each row as the import's verification does; then, when asked, its quarantined rows.
- */
 /** Rowids the table's quarantined rows will take (their legacy ids), when they go back and the id is the rowid. */
 async function quarantineRowids(snapshot: Snapshot, table: ExportTable, withQuarantine: boolean) {
   const rowids = new Set<bigint>();
@@ -105,6 +101,11 @@ async function quarantineRowids(snapshot: Snapshot, table: ExportTable, withQuar
   return rowids;
 }
 
+/**
+ * Streams one table out of the snapshot (COPY TO, in key order) into the file, row by row, in transactions of
+ * COMMIT_ROWS that are handed to the verification as they commit; each row is hashed as the import's verification
+ * hashes it. Then, when asked, the table's quarantined rows.
+ */
 export async function writeTable(
   db: Database.Database,
   snapshot: Snapshot,
@@ -147,7 +148,8 @@ export async function writeTable(
       done,
     });
   const skip = await quarantineRowids(snapshot, table, options.withQuarantine);
-  let committedUpTo = 0n;
+  // legacy ids may be 0 or negative: the first range starts below every rowid
+  let committedUpTo = -(2n ** 63n);
   // the rowid of the last insert, as better-sqlite3 gives it (a number below 2^53): a BigInt only per commit
   let lastInsert: number | bigint = 0;
   const commit = () => {
