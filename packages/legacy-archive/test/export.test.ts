@@ -96,9 +96,23 @@ describe('export of the real legacy fixture', () => {
     // the legacy app's start-up CREATE … IF NOT EXISTS finds everything in place
     legacyStartup(out);
     expect(sqliteMaster(out)).toEqual(exported);
-    const db = new Database(out, { readonly: true });
-    expect(db.pragma('journal_mode', { simple: true })).toBe('delete');
-    db.close();
+    // the file's own settings as the legacy files have them (rollback journal, page size, encoding, versions)
+    const settings = (file: string) => {
+      const db = new Database(file, { readonly: true });
+      const names = [
+        'journal_mode',
+        'page_size',
+        'encoding',
+        'user_version',
+        'application_id',
+        'auto_vacuum',
+      ];
+      const values = names.map((name) => [name, db.pragma(name, { simple: true })]);
+      db.close();
+      return Object.fromEntries(values) as Record<string, unknown>;
+    };
+    expect(settings(out)).toEqual(settings(FIXTURE));
+    expect(settings(out).journal_mode).toBe('delete');
   });
 
   it('export, then import into an empty database: the same PostgreSQL content', async () => {
