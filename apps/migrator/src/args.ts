@@ -10,6 +10,7 @@ import {
 } from '@groundtruth/legacy-archive';
 
 export const HELP = `Usage: pnpm migrate <file.db> [options]
+       pnpm migrate:export <out.db> [options]   the way back: PostgreSQL → a legacy SQLite archive (export --help)
 
 Moves a legacy GroundTruth SQLite archive into the migrated PostgreSQL database, then verifies it.
 

@@ -8,8 +8,10 @@ import {
   progressPrinter,
 } from '@groundtruth/legacy-archive';
 import { HELP, parseCommand } from './args';
+import { runExport } from './export-command';
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'export') return runExport(argv.slice(1));
   const command = parseCommand(argv);
   if (command.help) {
     process.stdout.write(`${HELP}\n`);

@@ -2,10 +2,11 @@
  * pnpm bench:migrate [scale]: a synthetic legacy file (~1M rows at scale 1, with the legacy quirks), then the
  * migrator with each writer, pgloader and a raw COPY floor of the same data, each timed; prints a table.
  * PostgreSQL: BENCH_DATABASE_URL / TEST_DATABASE_URL / DATABASE_URL (a user that may create databases).
- * BENCH_WRITERS=copy|createMany|copy,createMany (default both).
+ * BENCH_WRITERS=copy|createMany|copy,createMany (default both). Then the way back: `export` of the migrated database
+ * to a legacy file, timed against the import of the same rows. BENCH_PGLOADER=0 skips pgloader.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -209,7 +210,22 @@ async function migratorRuns(file: string, rows: number, template: string) {
   return { results, targets };
 }
 
+/** The export of the migrated database back to a legacy SQLite file (verification included), as the CLI runs it. */
+async function exportRun(url: string, rows: number): Promise<Result> {
+  const out = path.join(os.tmpdir(), `gt-bench-export-${process.pid}.db`);
+  console.log('migrator export (PostgreSQL → legacy SQLite, read back and verified) ...');
+  const timing = await timed(
+    process.execPath,
+    ['--require', 'tsx/cjs', 'src/main.ts', 'export', out, '--database-url', url, '--force'],
+    3_600_000,
+    path.join(repoRoot, 'apps/migrator'),
+  );
+  rmSync(out, { force: true });
+  return { name: 'migrator export (same rows, back to SQLite)', timing, rows };
+}
+
 async function pgloaderRun(file: string, rows: number): Promise<Result | null> {
+  if (process.env.BENCH_PGLOADER === '0') return null;
   const pgloader = ensurePgloader();
   if (!pgloader) return null;
   const url = await freshDatabase(`${prefix}_pgloader`);
@@ -267,6 +283,8 @@ async function main(): Promise<void> {
   const template = `${prefix}_template`;
   await applyMigrations(await freshDatabase(template));
   const { results, targets } = await migratorRuns(file, generated.rows, template);
+  const exported = await exportRun((targets.copy ?? targets.createMany)!, generated.rows);
+  results.push(exported);
   const pgloader = await pgloaderRun(file, generated.rows);
   if (pgloader) results.push(pgloader);
   results.push(...(await copyFloorRuns((targets.copy ?? targets.createMany)!, generated.rows, template)));
@@ -277,6 +295,10 @@ async function main(): Promise<void> {
   console.log(`\nscale ${scale}: ${generated.rows} legacy rows, ${os.cpus().length} CPUs`);
   console.log(resultTable(results));
   console.log(`createMany target vs copy target: ${identical}`);
+  const imported = results.find((r) => r.name.startsWith('migrator --writer copy')) ?? results[0]!;
+  console.log(
+    `export / import (${imported.name}): ${(exported.timing.seconds / imported.timing.seconds).toFixed(2)} x the wall time; export peak RSS ${exported.timing.peakRssMb ?? '-'} MB`,
+  );
   for (const name of ['template', 'copy', 'createmany', 'dryrun', 'pgloader', 'floor', 'indexed'])
     await admin(`DROP DATABASE IF EXISTS ${prefix}_${name} WITH (FORCE)`);
 }

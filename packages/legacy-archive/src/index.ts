@@ -20,3 +20,5 @@ export {
   type TableReport,
 } from './shared/report';
 export type { RawValue, Value } from './shared/values';
+export { exportArchive } from './export/export';
+export type { ExportOptions, ExportReport } from './export/options';

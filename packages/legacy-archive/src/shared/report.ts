@@ -10,7 +10,7 @@ export function rowRate(rows: number, seconds: number): number | null {
 
 export interface ProgressEvent {
   table: string;
-  phase: 'migrate' | 'check' | 'verify';
+  phase: 'migrate' | 'check' | 'verify' | 'export';
   read: number;
   total: number;
   written: number;
@@ -21,7 +21,8 @@ export interface ProgressEvent {
 
 export interface TableReport {
   table: string;
-  status: 'migrated' | 'resumed' | 'already-migrated' | 'missing-in-source' | 'dry-run' | 'verified';
+  status:
+    'migrated' | 'resumed' | 'already-migrated' | 'missing-in-source' | 'dry-run' | 'verified' | 'exported';
   read: number;
   written: number;
   quarantined: number;

@@ -38,7 +38,7 @@ export interface GenerateOptions {
   reviewed?: boolean;
   /** ecoeye_alerts: the full table, an old one without video_path, or none */
   ecoeye?: 'full' | 'old' | 'none';
-  /** of the pseudo-random sequence (the same seed, the same file) */
+  /** the pseudo-random sequence's seed (default 42): other seeds give other files of the same shape */
   seed?: number;
 }
 
