@@ -1,5 +1,5 @@
 import { redactUrl } from '../shared/postgres';
-import type { TableReport } from '../shared/report';
+import { rowRate, type TableReport } from '../shared/report';
 import type { ExportReport } from './options';
 import type { FileChecks } from './verify-file';
 import type { WrittenTable } from './write-table';
@@ -14,7 +14,7 @@ function tableReport(written: WrittenTable, check: string): TableReport {
     quarantined: written.quarantined,
     orphans: 0,
     seconds: Math.round(written.seconds * 1000) / 1000,
-    rowsPerSecond: written.seconds > 0 ? Math.round(read / written.seconds) : 0,
+    rowsPerSecond: rowRate(read, written.seconds),
     check,
     defaultedColumns: [],
   };
@@ -32,12 +32,21 @@ export function exportReport(
   const notRestored = written.flatMap((w) => w.notRestored);
   const ok =
     tables.every((t) => t.check === 'ok') && checks.integrity === 'ok' && checks.foreignKeys === 'ok';
+  const elapsedMs = performance.now() - run.started;
+  const problems = [
+    ...(checks.integrity === 'ok' ? [] : [`integrity_check: ${checks.integrity}`]),
+    ...(checks.foreignKeys === 'ok' ? [] : [`foreign_key_check: ${checks.foreignKeys}`]),
+  ];
   return {
     mode: 'export',
     out: run.out,
     source: redactUrl(run.databaseUrl),
-    seconds: Math.round((performance.now() - run.started) / 10) / 100,
+    startedAt: new Date(Date.now() - elapsedMs).toISOString(),
+    finishedAt: new Date().toISOString(),
+    seconds: Math.round(elapsedMs / 10) / 100,
     ok,
+    problems,
+    quarantineReasons: [],
     read: tables.reduce((sum, t) => sum + t.read, 0),
     written: tables.reduce((sum, t) => sum + t.written, 0),
     quarantined: tables.reduce((sum, t) => sum + t.quarantined, 0),
