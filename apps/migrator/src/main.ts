@@ -11,7 +11,17 @@ import { HELP, parseCommand } from './args';
 import { runExport } from './export-command';
 
 async function main(argv: string[]): Promise<number> {
+  // the export cleans up its temporary file on a signal itself
   if (argv[0] === 'export') return runExport(argv.slice(1));
+  // Ctrl-C: every committed batch is kept (each commits with its checkpoint); say how to go on
+  process.once('SIGINT', () => {
+    settled = true;
+    writeSync(
+      2,
+      '\nmigrator: interrupted. Every committed batch is kept: run the same command again with --resume to continue.\n',
+    );
+    process.exit(130);
+  });
   const command = parseCommand(argv);
   if (command.help) {
     process.stdout.write(`${HELP}\n`);
@@ -33,16 +43,6 @@ let settled = false;
 process.on('exit', () => {
   if (!settled) writeSync(2, 'migrator: stopped before the run finished (nothing was left to wait for)\n');
 });
-// Ctrl-C: every committed batch is kept (each commits with its checkpoint); say how to go on
-process.once('SIGINT', () => {
-  settled = true;
-  writeSync(
-    2,
-    '\nmigrator: interrupted. Every committed batch is kept: run the same command again with --resume to continue.\n',
-  );
-  process.exit(130);
-});
-
 // `pnpm --filter migrator start -- <file>` hands the separator on; options may follow it.
 main(process.argv.slice(2).filter((arg, index) => !(index === 0 && arg === '--'))).then(
   (code) => {
