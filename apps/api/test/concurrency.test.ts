@@ -224,6 +224,11 @@ describe(`concurrency (seed ${SEED}, ${ROUNDS} rounds; CONCURRENCY_SEED/CONCURRE
           () => call('child', 'POST', `/api/videos/${videoId}/tags`, { tag: `r${round}-new-${i % 2}` }),
           () => call('child', 'POST', `/api/videos/${videoId}/behaviors`, { behavior_type: 'b' }),
           () => call('soft', 'PUT', `/api/keyframe-annotations/${keyframes[i % 3]!}`, { comment: `c${i}` }),
+          () =>
+            call('child', 'POST', '/api/person-detections/assign-name', {
+              detection_ids: [keyframes[(i + 1) % 3]!, keyframes[i % 3]!],
+              person_name: `person ${i}`,
+            }),
           () => call('soft', 'DELETE', `/api/time-range-tags/${ranges[i % 3]!}`),
           () =>
             call('bystander', 'POST', `/api/videos/${bystander}/time-range-tags`, {

@@ -32,8 +32,13 @@ export async function getKeyframe(db: Database, annotationId: number): Promise<K
 const pixels = (value: number | null | undefined) =>
   value === null || value === undefined ? value : Math.round(value);
 
-export async function createKeyframe(db: Database, videoId: number, input: NewKeyframe): Promise<number> {
-  const row = await db.prisma.keyframeAnnotation.create({
+/** The caller holds the video's child-write lock. */
+export async function createKeyframe(
+  tx: Prisma.TransactionClient,
+  videoId: number,
+  input: NewKeyframe,
+): Promise<number> {
+  const row = await tx.keyframeAnnotation.create({
     data: {
       videoId,
       timestamp: input.timestamp,
