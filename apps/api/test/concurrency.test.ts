@@ -70,7 +70,7 @@ describe(`concurrency (seed ${SEED}, ${ROUNDS} rounds; CONCURRENCY_SEED/CONCURRE
   /** A second connection for the operator's deletes the API has no route for (tag groups, YOLO configs). */
   let operator: pg.Client;
   const random = generator(SEED);
-  let groups: { id: number; name: string }[] = [];
+  const groups: { id: number; name: string }[] = [];
 
   const sql = async <T extends pg.QueryResultRow = { n: number }>(text: string, params: unknown[] = []) =>
     (await t.context.db.pool.query<T>(text, params)).rows;
@@ -179,7 +179,7 @@ describe(`concurrency (seed ${SEED}, ${ROUNDS} rounds; CONCURRENCY_SEED/CONCURRE
       );
       groups.push({ id, name });
     }
-    // eslint-disable-next-line no-console
+
     console.log(`concurrency seed ${SEED} (CONCURRENCY_SEED=${SEED} reproduces), ${ROUNDS} rounds`);
   });
   afterAll(async () => {

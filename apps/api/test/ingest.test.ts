@@ -80,6 +80,55 @@ describe('video ingest: upload, URL downloads as jobs, URL info', () => {
       expect(readdirSync(downloads()).filter((name) => name.startsWith('.upload-'))).toEqual([]);
     });
 
+    it('gives concurrent uploads of one name distinct files, none overwritten', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          api()
+            .post('/api/upload')
+            .field('title', `race ${i}`)
+            .attach('file', i % 2 ? videoFile : Buffer.from(`not a video ${i}`), 'Race.mp4'),
+        ),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(Array(6).fill(200));
+      const names = answers.map((answer) => answer.body.filename as string);
+      expect(new Set(names).size).toBe(6);
+      for (const [i, answer] of answers.entries()) {
+        const row = await harness.context.db.prisma.video.findUniqueOrThrow({
+          where: { id: answer.body.video_id },
+        });
+        expect(row.title).toBe(`race ${i}`);
+        expect(statSync(path.join(downloads(), row.filename)).size).toBe(
+          i % 2 ? statSync(videoFile).size : `not a video ${i}`.length,
+        );
+      }
+      expect(readdirSync(downloads()).filter((name) => name.startsWith('.upload-'))).toEqual([]);
+    });
+
+    it('removes the stored file and its thumbnail when the row cannot be written', async () => {
+      const { pool } = harness.context.db;
+      await pool.query(`CREATE FUNCTION refuse_video() RETURNS trigger LANGUAGE plpgsql AS
+        $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$`);
+      await pool.query(`CREATE TRIGGER refuse_video BEFORE INSERT ON videos FOR EACH ROW
+        WHEN (NEW.title = 'refuse me') EXECUTE FUNCTION refuse_video()`);
+      try {
+        const before = readdirSync(downloads()).sort();
+        const thumbnails = readdirSync(path.join(media, 'thumbnails')).sort();
+        const response = await api()
+          .post('/api/upload')
+          .field('title', 'refuse me')
+          .attach('file', videoFile, 'Doomed.mp4');
+        expect(response.status).toBe(500);
+        expect(readdirSync(downloads()).sort()).toEqual(before);
+        expect(readdirSync(path.join(media, 'thumbnails')).sort()).toEqual(thumbnails);
+        expect(
+          await harness.context.db.prisma.video.count({ where: { filename: { startsWith: 'Doomed' } } }),
+        ).toBe(0);
+      } finally {
+        await pool.query('DROP TRIGGER refuse_video ON videos');
+        await pool.query('DROP FUNCTION refuse_video()');
+      }
+    });
+
     it('keeps the row null-safe when ffprobe cannot read the file', async () => {
       const junk = path.join(media, 'junk.webm');
       writeFileSync(junk, 'not a video');

@@ -30,8 +30,12 @@ export async function lockAnnotation(
 ): Promise<boolean> {
   const keyframe = annotationType === 'keyframe';
   const [parent] = keyframe
-    ? await tx.$queryRaw<{ video_id: number }[]>`SELECT video_id FROM keyframe_annotations WHERE id = ${annotationId}`
-    : await tx.$queryRaw<{ video_id: number }[]>`SELECT video_id FROM time_range_tags WHERE id = ${annotationId}`;
+    ? await tx.$queryRaw<
+        { video_id: number }[]
+      >`SELECT video_id FROM keyframe_annotations WHERE id = ${annotationId}`
+    : await tx.$queryRaw<
+        { video_id: number }[]
+      >`SELECT video_id FROM time_range_tags WHERE id = ${annotationId}`;
   if (!parent || !(await lockVideoForChildWrite(tx, parent.video_id))) return false;
   const locked = keyframe
     ? await tx.$queryRaw<unknown[]>`SELECT 1 FROM keyframe_annotations WHERE id = ${annotationId} FOR UPDATE`

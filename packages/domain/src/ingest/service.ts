@@ -113,10 +113,12 @@ export class IngestService {
 
   /**
    * Route 7: checks the name of a file the transport stored under a temp name in the downloads folder, moves it to
-   * a safe unique name, probes and thumbnails it and registers its row. The temp file never stays behind.
+   * a safe unique name, probes and thumbnails it and registers its row. The temp file never stays behind, and
+   * neither do the stored file and its thumbnail when the row could not be written.
    */
   async registerUpload(file: UploadedFile | undefined, fields: UploadFields): Promise<UploadAnswer> {
     if (!file) throw new InvalidInputError('No file provided');
+    const leftovers: string[] = [file.path]; // the temp upload, when it was not moved into place
     try {
       if (!file.originalName) throw new InvalidInputError('No file selected');
       const extension = videoExtension(file.originalName);
@@ -126,7 +128,9 @@ export class IngestService {
       const downloadsDir = path.resolve(this.deps.config.DOWNLOADS_DIR);
       const filename = await moveToUniqueName(file.path, downloadsDir, wanted);
       const stored = path.join(downloadsDir, filename);
+      leftovers.push(stored);
       const { metadata, thumbnailPath } = await describeStoredVideo(stored, ingestDirs(this.deps));
+      if (thumbnailPath) leftovers.push(thumbnailPath);
       const videoId = await registerVideo(this.deps.db, {
         filename,
         title: fields.title ?? filename,
@@ -134,9 +138,10 @@ export class IngestService {
         metadata,
         thumbnailPath,
       });
+      leftovers.splice(1);
       return { success: true, video_id: videoId, filename };
     } finally {
-      await rm(file.path, { force: true }); // the temp upload, when it was not moved into place
+      await Promise.all(leftovers.map((leftover) => rm(leftover, { force: true })));
     }
   }
 

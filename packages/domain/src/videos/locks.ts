@@ -5,7 +5,10 @@ import { NotFoundError } from '../shared/errors';
  * The first lock of a transaction that writes a video's children (ARCHITECTURE.md "Lock order"): KEY SHARE on the
  * video row, which only a delete of the video conflicts with. False when the video does not exist (any more).
  */
-export async function lockVideoForChildWrite(tx: Prisma.TransactionClient, videoId: number): Promise<boolean> {
+export async function lockVideoForChildWrite(
+  tx: Prisma.TransactionClient,
+  videoId: number,
+): Promise<boolean> {
   const rows = await tx.$queryRaw<unknown[]>`SELECT 1 FROM videos WHERE id = ${videoId} FOR KEY SHARE`;
   return rows.length > 0;
 }

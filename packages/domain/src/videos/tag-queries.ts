@@ -9,10 +9,15 @@ import type { TagRow } from './schemas';
  * one name both succeed: ON CONFLICT waits for the other insert, and the next statement sees its row. False when
  * the link already existed.
  */
-export async function addVideoTag(tx: Prisma.TransactionClient, videoId: number, name: string): Promise<boolean> {
+export async function addVideoTag(
+  tx: Prisma.TransactionClient,
+  videoId: number,
+  name: string,
+): Promise<boolean> {
   await tx.$executeRaw`INSERT INTO tags (name) VALUES (${name}) ON CONFLICT (name) DO NOTHING`;
   const [tag] = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM tags WHERE name = ${name} FOR KEY SHARE`;
-  const linked = await tx.$executeRaw`INSERT INTO video_tags (video_id, tag_id) VALUES (${videoId}, ${tag!.id})
+  const linked =
+    await tx.$executeRaw`INSERT INTO video_tags (video_id, tag_id) VALUES (${videoId}, ${tag!.id})
     ON CONFLICT DO NOTHING`;
   return linked > 0;
 }
