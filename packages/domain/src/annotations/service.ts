@@ -79,7 +79,7 @@ export class AnnotationService {
     return writeVideoChild(this.deps.db, videoId, (tx) => createKeyframe(tx, videoId, keyframe));
   }
 
-  /** Writes the given non-null fields (the box rounded to whole pixels). */
+  /** Writes the given non-null fields. */
   async updateKeyframe(annotationId: number, changes: KeyframeChanges): Promise<Outcome> {
     const updated = await updateKeyframe(this.deps.db, annotationId, changes);
     return outcome(updated, 'Annotation not found or nothing to update');
