@@ -198,6 +198,15 @@ describe('video ingest: upload, URL downloads as jobs, URL info', () => {
         video_id: video.id,
         message: 'Video already downloaded',
       });
+      // route 5: the duplicate joins the URL cache completed_count counts, once per URL
+      const before = (await api().get('/api/download/status')).body.completed_count as number;
+      await api().post('/api/download').send({ url: 'https://example.com/clip?id=7' });
+      expect((await api().get('/api/download/status')).body.completed_count).toBe(before);
+      await harness.context.db.prisma.video.create({
+        data: { filename: 'known2.mp4', originalUrl: 'https://example.com/other' },
+      });
+      await api().post('/api/download').send({ url: 'https://example.com/other' });
+      expect((await api().get('/api/download/status')).body.completed_count).toBe(before + 1);
     });
 
     it('answers a clear 503 when yt-dlp is not installed', async () => {
