@@ -46,7 +46,9 @@ function detection(row: DetectionRow): PersonDetection {
     bbox_y: row.bbox_y,
     bbox_width: row.bbox_width,
     bbox_height: row.bbox_height,
-    thumbnail_path: row.thumbnail_path,
+    // The unchanged person manager uses thumbnail_path as the <img src> (api.md route 43, §9 #20): both fields carry
+    // the URL the server serves; the stored server path stays in the videos row (and in GET /api/videos).
+    thumbnail_path: thumbnailUrl(row.thumbnail_path),
     thumbnail_url: thumbnailUrl(row.thumbnail_path),
     person_name: parsePersonNameValue(row.person_value),
     pose: row.pose,
