@@ -262,6 +262,10 @@ describe('time-range tags, keyframe annotations, annotation tags (on the real le
           notVisible: ['boat_registration'],
         },
       });
+      // keys in the order the legacy app answered (Flask's jsonify sorts them): the UI colours boxes by it
+      expect(Object.keys(res.body.tags)).toEqual(['bboxes', 'notVisible', 'scenario']);
+      expect(Object.keys(res.body.tags.bboxes)).toEqual(['boat_operator', 'entire_boat', 'wake']);
+      expect(Object.keys(res.body.tags.bboxes.wake)).toEqual(['height', 'width', 'x', 'y']);
       expect(
         (await request(t.app).get('/api/annotations/7/tags?annotation_type=time_range')).body.tags,
       ).toEqual({});

@@ -131,9 +131,24 @@ export async function writeAnnotationTags(
   if (rows.length > 0) await tx.annotationTag.createMany({ data: rows });
 }
 
+/** Nesting beyond which stored JSON is answered as parsed (key order then unsorted); far past what the UI writes. */
+const SORTED_DEPTH = 64;
+
+/** Objects' keys in code-point order at every level, as Flask's jsonify answered them (JSON_SORT_KEYS). */
+function withSortedKeys(value: unknown, depth = 0): unknown {
+  if (depth > SORTED_DEPTH || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => withSortedKeys(item, depth + 1));
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
+  return Object.fromEntries(entries.map(([key, item]) => [key, withSortedKeys(item, depth + 1)]));
+}
+
 /**
  * Route 35: the annotation's tags as one flat object, groups by sort order: `_scenario_data` JSON merged at the top
  * level, multi-value checkboxes as arrays (a single value stays a string, §9 #14), everything else the stored text.
+ * The answer's keys are sorted at every level, as the legacy app's jsonify sorted them: the UI colours the scenario's
+ * `bboxes` by their key order.
  */
 export async function getAnnotationTags(
   db: Database,
@@ -165,5 +180,5 @@ export async function getAnnotationTags(
       tags[row.group_name] = row.tag_value;
     }
   }
-  return tags;
+  return withSortedKeys(tags) as Record<string, unknown>;
 }
