@@ -156,7 +156,7 @@ describe('EcoEye sync, relay proxy and settings', () => {
         failed: bad,
         end_time: 'now',
       });
-      // the default window starts 24 h ago: a naive timestamp with microseconds (§1.6), never Z/milliseconds
+      // 24 h ago, naive with microseconds (§1.6), never Z/milliseconds
       expect(response.body.start_time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?$/);
       expect(fake.counts.rateLimited).toBeGreaterThan(0);
       expect(await prisma().ecoeyeAlert.count()).toBe(1_250 - bad - 1);
@@ -202,10 +202,6 @@ describe('EcoEye sync, relay proxy and settings', () => {
         start_time: '2000-12-31T00:00:00',
         end_time: '2001-01-02T00:00:00',
       });
-      const fraction = await api()
-        .post('/api/sync/ecoeye/alerts')
-        .send({ start_time: '2000-12-31T00:00:00.25Z', end_time: '2001-01-02T00:00:00' });
-      expect(fraction.body.start_time).toBe('2000-12-31T00:00:00.250000');
     });
 
     it('reports a relay that stays down as a failed run', async () => {
