@@ -283,13 +283,25 @@ describe(`concurrency (seed ${SEED}, ${ROUNDS} rounds; CONCURRENCY_SEED/CONCURRE
         doomed,
       ]);
       const { keyframes } = await populatedVideo(200 + round);
+      // Rows already in the doomed group: its delete's cascade must lock rows a replace is rewriting.
+      for (const k of keyframes) {
+        await sql(
+          `INSERT INTO annotation_tags (annotation_id, annotation_type, group_id, tag_value) VALUES ($1, 'keyframe', $2, 'old')`,
+          [k, doomed],
+        );
+      }
       const body = (value: string) => ({
         annotation_type: 'keyframe',
         tags: { [`doomed${round}`]: value, [groups[1]!.name]: value },
       });
       const calls: (() => Promise<Answer>)[] = [
         async () => {
+          // In the documented lock order (the group row first), holding it a moment as a slow delete would.
+          await operator.query('BEGIN');
+          await operator.query(`SELECT 1 FROM tag_groups WHERE id = $1 FOR UPDATE`, [doomed]);
+          await operator.query('SELECT pg_sleep(0.05)');
           await operator.query(`DELETE FROM tag_groups WHERE id = $1`, [doomed]);
+          await operator.query('COMMIT');
           return { label: 'operator', status: 200, body: {} };
         },
       ];
