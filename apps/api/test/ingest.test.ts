@@ -1,5 +1,7 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
 import { makeTestVideo } from '@groundtruth/media/testing';
@@ -102,6 +104,40 @@ describe('video ingest: upload, URL downloads as jobs, URL info', () => {
         );
       }
       expect(readdirSync(downloads()).filter((name) => name.startsWith('.upload-'))).toEqual([]);
+    });
+
+    it('leaves no temp file when the client hangs up mid-upload', async () => {
+      mkdirSync(downloads(), { recursive: true });
+      const server = http.createServer(harness.app).listen(0, '127.0.0.1');
+      await new Promise((resolve) => server.once('listening', resolve));
+      const socket = net.connect((server.address() as AddressInfo).port, '127.0.0.1');
+      try {
+        const boundary = 'gt-boundary';
+        await new Promise((resolve) => socket.once('connect', resolve));
+        socket.write(
+          `POST /api/upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\n` +
+            `Content-Length: 10000000\r\n\r\n--${boundary}\r\n` +
+            `Content-Disposition: form-data; name="file"; filename="cut.mp4"\r\nContent-Type: video/mp4\r\n\r\n`,
+        );
+        socket.write(Buffer.alloc(256 * 1024, 1));
+        // The temp file exists while the body streams in …
+        for (let i = 0; i < 200 && !readdirSync(downloads()).some((n) => n.startsWith('.upload-')); i++) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        expect(readdirSync(downloads()).some((name) => name.startsWith('.upload-'))).toBe(true);
+        socket.destroy();
+        // … and is gone once the server saw the hang-up.
+        for (let i = 0; i < 200 && readdirSync(downloads()).some((n) => n.startsWith('.upload-')); i++) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        expect(readdirSync(downloads()).filter((name) => name.startsWith('.upload-'))).toEqual([]);
+        expect(
+          await harness.context.db.prisma.video.count({ where: { filename: { startsWith: 'cut' } } }),
+        ).toBe(0);
+      } finally {
+        socket.destroy();
+        await new Promise((resolve) => server.close(resolve));
+      }
     });
 
     it('removes the stored file and its thumbnail when the row cannot be written', async () => {
