@@ -148,8 +148,9 @@ describe('time-range tags, keyframe annotations, annotation tags (on the real le
           id,
           video_id: 1,
           timestamp: 3.25,
-          bbox_x: 10,
-          bbox_height: 41,
+          bbox_x: 10.4, // stored and returned as sent (§2.1), not rounded
+          bbox_y: 20,
+          bbox_height: 40.6,
           activity_tag: 'wake',
           is_negative: 0,
           reviewed: 1,
@@ -207,6 +208,28 @@ describe('time-range tags, keyframe annotations, annotation tags (on the real le
         'Annotation not found',
       );
       await request(t.app).put('/api/keyframe-annotations/7').send({ bbox_x: 'left' }).expect(400);
+      // bounds: finite numbers only (JSON has no Infinity/NaN; 1e400 parses to Infinity)
+      for (const raw of ['{"bbox_x": 1e400}', '{"bbox_width": -1e999}']) {
+        await request(t.app)
+          .put('/api/keyframe-annotations/7')
+          .set('content-type', 'application/json')
+          .send(raw)
+          .expect(400);
+      }
+      await request(t.app)
+        .post('/api/videos/1/keyframe-annotations')
+        .set('content-type', 'application/json')
+        .send('{"timestamp": 1, "bbox_x": 1e400, "bbox_y": 1, "bbox_width": 1, "bbox_height": 1}')
+        .expect(400);
+      const fraction = await request(t.app)
+        .put('/api/keyframe-annotations/7')
+        .send({ bbox_x: 10.5, bbox_width: 2147483648.25 })
+        .expect(200);
+      expect(fraction.body).toEqual({ success: true });
+      expect((await request(t.app).get('/api/keyframe-annotations/7')).body.annotation).toMatchObject({
+        bbox_x: 10.5,
+        bbox_width: 2147483648.25,
+      });
       await request(t.app)
         .put('/api/keyframe-annotations/7')
         .set('content-type', 'application/json')
@@ -239,6 +262,10 @@ describe('time-range tags, keyframe annotations, annotation tags (on the real le
           notVisible: ['boat_registration'],
         },
       });
+      // keys in the order the legacy app answered (Flask's jsonify sorts them): the UI colours boxes by it
+      expect(Object.keys(res.body.tags)).toEqual(['bboxes', 'notVisible', 'scenario']);
+      expect(Object.keys(res.body.tags.bboxes)).toEqual(['boat_operator', 'entire_boat', 'wake']);
+      expect(Object.keys(res.body.tags.bboxes.wake)).toEqual(['height', 'width', 'x', 'y']);
       expect(
         (await request(t.app).get('/api/annotations/7/tags?annotation_type=time_range')).body.tags,
       ).toEqual({});

@@ -156,6 +156,8 @@ describe('EcoEye sync, relay proxy and settings', () => {
         failed: bad,
         end_time: 'now',
       });
+      // 24 h ago, naive with microseconds (§1.6), never Z/milliseconds
+      expect(response.body.start_time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?$/);
       expect(fake.counts.rateLimited).toBeGreaterThan(0);
       expect(await prisma().ecoeyeAlert.count()).toBe(1_250 - bad - 1);
       const alert = await prisma().ecoeyeAlert.findUniqueOrThrow({ where: { alertId: 'evt-000001' } });
@@ -193,10 +195,12 @@ describe('EcoEye sync, relay proxy and settings', () => {
       const old = await api()
         .post('/api/sync/ecoeye/alerts')
         .send({ start_time: '2000-12-31T00:00:00Z', end_time: '2001-01-02T00:00:00' });
+      // naive, as Python's isoformat() (§1.6, route 65): no Z, microseconds only when there are any
       expect(old.body).toMatchObject({
         success: true,
         total_synced: 1,
-        end_time: '2001-01-02T00:00:00.000Z',
+        start_time: '2000-12-31T00:00:00',
+        end_time: '2001-01-02T00:00:00',
       });
     });
 

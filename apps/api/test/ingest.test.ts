@@ -1,5 +1,7 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
 import { makeTestVideo } from '@groundtruth/media/testing';
@@ -80,6 +82,89 @@ describe('video ingest: upload, URL downloads as jobs, URL info', () => {
       expect(readdirSync(downloads()).filter((name) => name.startsWith('.upload-'))).toEqual([]);
     });
 
+    it('gives concurrent uploads of one name distinct files, none overwritten', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          api()
+            .post('/api/upload')
+            .field('title', `race ${i}`)
+            .attach('file', i % 2 ? videoFile : Buffer.from(`not a video ${i}`), 'Race.mp4'),
+        ),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(Array(6).fill(200));
+      const names = answers.map((answer) => answer.body.filename as string);
+      expect(new Set(names).size).toBe(6);
+      for (const [i, answer] of answers.entries()) {
+        const row = await harness.context.db.prisma.video.findUniqueOrThrow({
+          where: { id: answer.body.video_id },
+        });
+        expect(row.title).toBe(`race ${i}`);
+        expect(statSync(path.join(downloads(), row.filename)).size).toBe(
+          i % 2 ? statSync(videoFile).size : `not a video ${i}`.length,
+        );
+      }
+      expect(readdirSync(downloads()).filter((name) => name.startsWith('.upload-'))).toEqual([]);
+    });
+
+    it('leaves no temp file when the client hangs up mid-upload', async () => {
+      mkdirSync(downloads(), { recursive: true });
+      const server = http.createServer(harness.app).listen(0, '127.0.0.1');
+      await new Promise((resolve) => server.once('listening', resolve));
+      const socket = net.connect((server.address() as AddressInfo).port, '127.0.0.1');
+      try {
+        const boundary = 'gt-boundary';
+        await new Promise((resolve) => socket.once('connect', resolve));
+        socket.write(
+          `POST /api/upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\n` +
+            `Content-Length: 10000000\r\n\r\n--${boundary}\r\n` +
+            `Content-Disposition: form-data; name="file"; filename="cut.mp4"\r\nContent-Type: video/mp4\r\n\r\n`,
+        );
+        socket.write(Buffer.alloc(256 * 1024, 1));
+        // The temp file exists while the body streams in …
+        for (let i = 0; i < 200 && !readdirSync(downloads()).some((n) => n.startsWith('.upload-')); i++) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        expect(readdirSync(downloads()).some((name) => name.startsWith('.upload-'))).toBe(true);
+        socket.destroy();
+        // … and is gone once the server saw the hang-up.
+        for (let i = 0; i < 200 && readdirSync(downloads()).some((n) => n.startsWith('.upload-')); i++) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        expect(readdirSync(downloads()).filter((name) => name.startsWith('.upload-'))).toEqual([]);
+        expect(
+          await harness.context.db.prisma.video.count({ where: { filename: { startsWith: 'cut' } } }),
+        ).toBe(0);
+      } finally {
+        socket.destroy();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+
+    it('removes the stored file and its thumbnail when the row cannot be written', async () => {
+      const { pool } = harness.context.db;
+      await pool.query(`CREATE FUNCTION refuse_video() RETURNS trigger LANGUAGE plpgsql AS
+        $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$`);
+      await pool.query(`CREATE TRIGGER refuse_video BEFORE INSERT ON videos FOR EACH ROW
+        WHEN (NEW.title = 'refuse me') EXECUTE FUNCTION refuse_video()`);
+      try {
+        const before = readdirSync(downloads()).sort();
+        const thumbnails = readdirSync(path.join(media, 'thumbnails')).sort();
+        const response = await api()
+          .post('/api/upload')
+          .field('title', 'refuse me')
+          .attach('file', videoFile, 'Doomed.mp4');
+        expect(response.status).toBe(500);
+        expect(readdirSync(downloads()).sort()).toEqual(before);
+        expect(readdirSync(path.join(media, 'thumbnails')).sort()).toEqual(thumbnails);
+        expect(
+          await harness.context.db.prisma.video.count({ where: { filename: { startsWith: 'Doomed' } } }),
+        ).toBe(0);
+      } finally {
+        await pool.query('DROP TRIGGER refuse_video ON videos');
+        await pool.query('DROP FUNCTION refuse_video()');
+      }
+    });
+
     it('keeps the row null-safe when ffprobe cannot read the file', async () => {
       const junk = path.join(media, 'junk.webm');
       writeFileSync(junk, 'not a video');
@@ -149,6 +234,15 @@ describe('video ingest: upload, URL downloads as jobs, URL info', () => {
         video_id: video.id,
         message: 'Video already downloaded',
       });
+      // route 5: the duplicate joins the URL cache completed_count counts, once per URL
+      const before = (await api().get('/api/download/status')).body.completed_count as number;
+      await api().post('/api/download').send({ url: 'https://example.com/clip?id=7' });
+      expect((await api().get('/api/download/status')).body.completed_count).toBe(before);
+      await harness.context.db.prisma.video.create({
+        data: { filename: 'known2.mp4', originalUrl: 'https://example.com/other' },
+      });
+      await api().post('/api/download').send({ url: 'https://example.com/other' });
+      expect((await api().get('/api/download/status')).body.completed_count).toBe(before + 1);
     });
 
     it('answers a clear 503 when yt-dlp is not installed', async () => {

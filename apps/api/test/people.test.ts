@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { startTestApp, type TestApp } from './harness';
 import { seedPeople, type PeopleFixture } from './people-fixtures';
@@ -5,11 +8,18 @@ import { seedPeople, type PeopleFixture } from './people-fixtures';
 describe('person detections, recent names and values', () => {
   let t: TestApp;
   let f: PeopleFixture;
+  let thumbnails: string;
   beforeAll(async () => {
-    t = await startTestApp();
+    thumbnails = path.join(mkdtempSync(path.join(os.tmpdir(), 'gt-people-')), 'thumbnails');
+    mkdirSync(thumbnails);
+    writeFileSync(path.join(thumbnails, 'v1.mp4.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
+    t = await startTestApp({ THUMBNAILS_DIR: thumbnails });
     f = await seedPeople(t.context.db.pool);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    rmSync(path.dirname(thumbnails), { recursive: true, force: true });
+  });
 
   const personRows = async (annotationId: number) =>
     (
@@ -38,13 +48,16 @@ describe('person detections, recent names and values', () => {
         bbox_y: 20,
         bbox_width: 30,
         bbox_height: 40,
-        thumbnail_path: '/srv/thumbnails/v1.mp4.jpg',
+        // the unchanged UI's <img src>: a URL the server serves, not the stored server path
+        thumbnail_path: '/thumbnails/v1.mp4.jpg',
         thumbnail_url: '/thumbnails/v1.mp4.jpg',
         person_name: 'Alice',
         pose: 'standing',
         distance_category: null,
         created_date: '2026-01-01 10:00:00',
       });
+      const image = await request(t.app).get(res.body.detections.at(-1).thumbnail_path).expect(200);
+      expect(image.headers['content-type']).toBe('image/jpeg');
       // legacy JSON with \u escapes and the plain form both read as the name
       expect(res.body.detections[0].person_name).toBe('José');
       expect(res.body.detections[2].person_name).toBe('Bob');

@@ -127,9 +127,11 @@ describe('taxonomy and tag suggestion routes', () => {
       expect([...appliesTo].sort()).toEqual(['both', 'time_range']);
     });
 
-    it('rejects an unknown annotation type with 400 naming the field', async () => {
-      const res = await request(t.app).get('/api/tag-groups?annotation_type=video').expect(400);
-      expect(res.body).toEqual({ success: false, error: expect.stringContaining('annotation_type') });
+    it('gives an unknown annotation type the "both" groups (legacy 200)', async () => {
+      const res = await request(t.app).get('/api/tag-groups?annotation_type=video').expect(200);
+      const appliesTo = new Set(res.body.groups.map((group: { applies_to: string }) => group.applies_to));
+      expect([...appliesTo]).toEqual(['both']);
+      expect(res.body.groups.length).toBeGreaterThan(0);
     });
 
     it('gets one group by name, 404 when unknown', async () => {
@@ -180,8 +182,10 @@ describe('taxonomy and tag suggestion routes', () => {
       expect(names(face)).not.toContain('false_positive_license_plate');
     });
 
-    it('rejects an unknown annotation type', async () => {
-      await request(t.app).get('/api/tag-schema?annotation_type=nope').expect(400);
+    it('gives an unknown annotation type the "both" groups of the scenario (legacy 200)', async () => {
+      const res = await request(t.app).get('/api/tag-schema?annotation_type=nope').expect(200);
+      const appliesTo = new Set(res.body.groups.map((group: { applies_to: string }) => group.applies_to));
+      expect([...appliesTo]).toEqual(['both']);
     });
   });
 

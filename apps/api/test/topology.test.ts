@@ -29,6 +29,8 @@ describe('camera topology', () => {
             {
               from: 'front',
               to: 'b',
+              source: 'front',
+              target: 'b',
               transition_count: 2,
               avg_time_seconds: 47.5,
               min_time_seconds: 45,
@@ -38,6 +40,8 @@ describe('camera topology', () => {
             {
               from: 'b',
               to: 'front',
+              source: 'b',
+              target: 'front',
               transition_count: 1,
               avg_time_seconds: 30,
               min_time_seconds: 30,
@@ -47,6 +51,8 @@ describe('camera topology', () => {
             {
               from: 'b',
               to: 'north',
+              source: 'b',
+              target: 'north',
               transition_count: 1,
               avg_time_seconds: 60,
               min_time_seconds: 60,
@@ -173,12 +179,19 @@ describe('camera topology', () => {
       });
     });
 
-    it('answers 404 for a name no detection carries', async () => {
-      const res = await request(t.app).get('/api/camera-topology/person/Nobody/path').expect(404);
-      expect(res.body).toEqual({ success: false, error: 'Person not found: Nobody' });
-      await request(t.app).get('/api/camera-topology/person/Nobody/transitions').expect(404);
-      // a substring of a stored name is not that person (legacy LIKE matched it)
-      await request(t.app).get('/api/camera-topology/person/Ali/transitions').expect(404);
+    it('answers an empty path and transitions for a name no detection carries (legacy 200)', async () => {
+      for (const name of ['Nobody', 'Ali']) {
+        // 'Ali': a substring of a stored name is not that person (legacy LIKE matched it)
+        expect(
+          (await request(t.app).get(`/api/camera-topology/person/${name}/path`).expect(200)).body,
+        ).toEqual({
+          success: true,
+          path: [],
+        });
+        expect(
+          (await request(t.app).get(`/api/camera-topology/person/${name}/transitions`).expect(200)).body,
+        ).toEqual({ success: true, transitions: [] });
+      }
     });
 
     it('answers 400 for a blank name', async () => {

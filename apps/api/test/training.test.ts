@@ -28,6 +28,7 @@ describe('training queue, YOLO and vibration exports', () => {
       processors: { ...training.processors, ...yolo.processors, ...vibration.processors },
       concurrency: 2,
     });
+    await runner.firstHeartbeat; // the export routes answer 503 until a worker is live
     mkdirSync(path.join(dir, 'downloads'), { recursive: true });
     makeTestVideo(path.join(dir, 'downloads', 'clip.mp4'), { seconds: 3, size: '320x240' });
     const { rows } = await db.pool.query<{ id: number }>(

@@ -1,7 +1,13 @@
 import { pino } from 'pino';
 import { loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
-import { createDomainDeps, createServices, jobCatalog, jobProcessors } from '@groundtruth/domain';
+import {
+  createDomainDeps,
+  createServices,
+  isPermanentJobFailure,
+  jobCatalog,
+  jobProcessors,
+} from '@groundtruth/domain';
 import { startJobRunner } from '@groundtruth/jobs';
 import { createQueueBackend, queueOptionsFromConfig } from '@groundtruth/queue';
 
@@ -18,6 +24,7 @@ const runner = startJobRunner({
   processors: jobProcessors(services),
   concurrency: config.WORKER_CONCURRENCY,
   shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
+  isPermanent: isPermanentJobFailure,
   workerOptions: {
     lockDuration: config.WORKER_LOCK_DURATION_MS,
     stalledInterval: Math.min(30_000, config.WORKER_LOCK_DURATION_MS),

@@ -1,5 +1,6 @@
 import { missingProcessors, type JobProcessors } from '@groundtruth/jobs';
 import { EXTERNALLY_PROCESSED_JOBS, jobCatalog, type JobCatalog } from './catalog';
+import { DomainError } from './shared/errors';
 import type { Services } from './services';
 
 /**
@@ -16,4 +17,15 @@ export function jobProcessors(services: Services): JobProcessors<JobCatalog> {
   );
   if (missing.length) throw new Error(`No processor for job(s): ${missing.join(', ')}`);
   return processors;
+}
+
+/**
+ * A processor's failure that a retry cannot fix: the client's mistake or a missing row or setting (a DomainError of
+ * those kinds). The runner fails such a job at once (its `isPermanent` option) instead of retrying it.
+ */
+export function isPermanentJobFailure(error: unknown): boolean {
+  return (
+    error instanceof DomainError &&
+    (error.kind === 'invalid-input' || error.kind === 'not-found' || error.kind === 'not-configured')
+  );
 }

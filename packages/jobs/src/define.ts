@@ -47,3 +47,11 @@ export class PermanentJobError extends UnrecoverableError {
     this.name = 'PermanentJobError';
   }
 }
+
+/** No live worker consumes the job's queue (no heartbeat within its TTL): waiting for a result would hang. */
+export class NoLiveWorkerError extends Error {
+  constructor(readonly queue: string) {
+    super(`No worker is running for the "${queue}" jobs: start the worker (apps/worker) and try again`);
+    this.name = 'NoLiveWorkerError';
+  }
+}

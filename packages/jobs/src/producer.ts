@@ -1,5 +1,5 @@
 import type { JobsOptions, JobState, Queue } from 'bullmq';
-import type { QueueBackend, QueueBackendStatus } from '@groundtruth/queue';
+import type { QueueBackend, QueueBackendStatus, WorkerHeartbeat } from '@groundtruth/queue';
 import {
   catalogQueueNames,
   type JobCatalog,
@@ -8,7 +8,7 @@ import {
   type JobKey,
   type JobResult,
 } from './catalog';
-import type { JobDefinition } from './define';
+import { NoLiveWorkerError, type JobDefinition } from './define';
 
 export interface EnqueueResult {
   /** The BullMQ job id (the deterministic one when the definition has `jobId`). */
@@ -34,7 +34,9 @@ export interface JobProducer<C extends JobCatalog> {
   enqueue<K extends JobKey<C>>(key: K, data: JobData<C, K>, options?: JobsOptions): Promise<EnqueueResult>;
   /**
    * Enqueue and wait for the result (routes whose legacy contract answers with the job's outcome). Throws the
-   * job's failure reason, or a timeout error when no worker finished it in time.
+   * data's ZodError before anything is queued, NoLiveWorkerError when no live worker consumes the queue (checked
+   * before enqueueing and again while waiting; a job still waiting then is removed), the job's failure reason, or a
+   * timeout error when no worker finished it in time.
    */
   run<K extends JobKey<C>>(
     key: K,
@@ -61,6 +63,8 @@ export interface JobProducer<C extends JobCatalog> {
   unschedule<K extends JobKey<C>>(key: K, schedulerId: string): Promise<void>;
   /** Whether the queue backend (Redis or PostgreSQL) answers. */
   backendStatus(): Promise<QueueBackendStatus>;
+  /** The worker processes whose heartbeat is live (see the runner's `heartbeat` option). */
+  liveWorkers(): Promise<WorkerHeartbeat[]>;
   /** The BullMQ queue of that name (created once, shared): Bull Board, tests. */
   queue(name: string): Queue;
   /** Every queue the catalog's jobs run on. */
@@ -77,6 +81,8 @@ export function assertValidJobId(id: string): string {
 }
 
 const RUN_TIMEOUT_MS = 10 * 60_000;
+/** How often `run` re-checks, while it waits, that a worker for the queue is still live. */
+const LIVENESS_RECHECK_MS = 2_000;
 
 export function createJobProducer<C extends JobCatalog>(backend: QueueBackend, catalog: C): JobProducer<C> {
   const queues = new Map<string, Queue>();
@@ -112,11 +118,30 @@ export function createJobProducer<C extends JobCatalog>(backend: QueueBackend, c
       return { id: String(job.id), created: true };
     },
     async run(key, data, runOptions) {
+      const definition = definitionOf(key);
+      definition.data.parse(data);
+      const requireWorker = async () => {
+        const live = await producer.liveWorkers();
+        if (!live.some((worker) => worker.queues.includes(definition.queue))) {
+          throw new NoLiveWorkerError(definition.queue);
+        }
+      };
+      await requireWorker();
       const { id } = await producer.enqueue(key, data);
       const queue = queueOf(key);
       const deadline = Date.now() + (runOptions?.timeoutMs ?? RUN_TIMEOUT_MS);
+      let nextLivenessCheck = Date.now() + LIVENESS_RECHECK_MS;
       for (let wait = 20; ; wait = Math.min(wait * 2, 250)) {
         const state = await queue.getJobState(id);
+        if (Date.now() > nextLivenessCheck && state !== 'completed' && state !== 'failed') {
+          nextLivenessCheck = Date.now() + LIVENESS_RECHECK_MS;
+          try {
+            await requireWorker();
+          } catch (error) {
+            if (state === 'waiting' || state === 'prioritized') await queue.remove(id).catch(() => {});
+            throw error;
+          }
+        }
         if (state === 'completed' || state === 'failed') {
           // Read the job after its state: a job object fetched earlier can predate its result.
           const job = await queue.getJob(id);
@@ -165,6 +190,7 @@ export function createJobProducer<C extends JobCatalog>(backend: QueueBackend, c
       await queueOf(key).removeJobScheduler(schedulerId);
     },
     backendStatus: () => backend.check(),
+    liveWorkers: () => backend.heartbeats.live(),
     queue: queueFor,
     queues: () => catalogQueueNames(catalog).map(queueFor),
     async close() {

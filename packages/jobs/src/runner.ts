@@ -1,6 +1,8 @@
 import { UnrecoverableError, WaitingError, type Job, type Worker, type WorkerOptions } from 'bullmq';
 import { ZodError } from 'zod';
-import type { QueueBackend } from '@groundtruth/queue';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { QueueBackend, WorkerHeartbeat } from '@groundtruth/queue';
 import type { JobCatalog, JobProcessors } from './catalog';
 import type { JobContext, JobDefinition } from './define';
 
@@ -22,10 +24,21 @@ export interface JobRunnerOptions<C extends JobCatalog> {
   shutdownGraceMs?: number;
   /** Extra BullMQ worker options (lockDuration, stalledInterval, …), mostly for tests. */
   workerOptions?: Partial<WorkerOptions>;
+  /**
+   * Failures a retry cannot fix besides the runner's own (bad data, ZodError, UnrecoverableError): the application's
+   * input errors (e.g. a missing row). They fail the job at once instead of spending its attempts.
+   */
+  isPermanent?: (error: unknown) => boolean;
+  /** The process's liveness beat (producers refuse to wait on a queue no live worker consumes). */
+  heartbeat?: { intervalMs?: number; ttlMs?: number };
 }
 
 export interface JobRunner {
   workers: Worker[];
+  /** This process's heartbeat id. */
+  heartbeatId: string;
+  /** Settles once the first heartbeat was written (it is retried on the next beat when it fails). */
+  firstHeartbeat: Promise<void>;
   /** Stop taking jobs; let active ones finish within the grace time, then abort them and put them back in wait. */
   close(): Promise<void>;
 }
@@ -82,6 +95,9 @@ export function startJobRunner<C extends JobCatalog>(options: JobRunnerOptions<C
           throw new WaitingError();
         }
         if (error instanceof ZodError) throw new UnrecoverableError(describeZodError(error));
+        if (!(error instanceof UnrecoverableError) && options.isPermanent?.(error)) {
+          throw new UnrecoverableError((error as Error).message);
+        }
         throw error;
       }
       const checked = entry.definition.result.safeParse(result);
@@ -102,9 +118,28 @@ export function startJobRunner<C extends JobCatalog>(options: JobRunnerOptions<C
     return worker;
   });
 
+  const heartbeat: WorkerHeartbeat = {
+    id: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
+    queues: [...byQueue.keys()],
+    pid: process.pid,
+    hostname: hostname(),
+    startedAt: new Date().toISOString(),
+  };
+  const intervalMs = options.heartbeat?.intervalMs ?? 5_000;
+  const ttlMs = options.heartbeat?.ttlMs ?? intervalMs * 3;
+  const beat = () =>
+    options.backend.heartbeats.beat(heartbeat, ttlMs).catch((error: unknown) => {
+      logger.warn({ err: (error as Error).message }, 'heartbeat failed');
+    });
+  const firstHeartbeat = beat();
+  const beating = setInterval(() => void beat(), intervalMs);
+  beating.unref();
+
   let closing: Promise<void> | undefined;
   return {
     workers,
+    heartbeatId: heartbeat.id,
+    firstHeartbeat,
     close() {
       closing ??= (async () => {
         stopping = true;
@@ -127,6 +162,10 @@ export function startJobRunner<C extends JobCatalog>(options: JobRunnerOptions<C
             }
           }),
         );
+        // Beats until its jobs are finished or handed back, so waiting producers do not give up early.
+        clearInterval(beating);
+        await firstHeartbeat;
+        await options.backend.heartbeats.remove(heartbeat.id).catch(() => {});
       })();
       return closing;
     },

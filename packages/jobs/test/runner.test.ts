@@ -9,6 +9,7 @@ import { createQueueBackend, type QueueBackend } from '@groundtruth/queue';
 import {
   createJobProducer,
   defineJob,
+  NoLiveWorkerError,
   PermanentJobError,
   startJobRunner,
   type JobContext,
@@ -47,8 +48,9 @@ function suite(name: string, makeBackend: () => Promise<QueueBackend>, cleanup: 
     let producer: JobProducer<typeof testRegistry>;
     let runner: JobRunner | undefined;
     let processor: Processor;
-    const start = (graceMs = 5_000) => {
+    const start = (graceMs = 5_000, extra: { isPermanent?: (error: unknown) => boolean } = {}) => {
       runner = startJobRunner({
+        ...extra,
         backend,
         catalog: testRegistry,
         processors: {
@@ -156,6 +158,57 @@ function suite(name: string, makeBackend: () => Promise<QueueBackend>, cleanup: 
       expect(badResult.state).toBe('failed');
       expect(badResult.job.attemptsMade).toBe(1);
       expect(badResult.job.failedReason).toMatch(/Invalid result of test.echo: doubled/);
+    });
+
+    it('fails at once on an error the application calls permanent (its input errors), retries the others', async () => {
+      class InputError extends Error {}
+      processor = async (data) => {
+        throw data.key === 'input' ? new InputError('bad input') : new Error('flaky');
+      };
+      start(5_000, { isPermanent: (error) => error instanceof InputError });
+      await producer.enqueue('test.echo' as never, { key: 'input', value: 1 });
+      await producer.enqueue('test.echo' as never, { key: 'flaky', value: 1 });
+      const input = await finished('echo-input');
+      expect(input.state).toBe('failed');
+      expect(input.job.attemptsMade).toBe(1);
+      expect(input.job.failedReason).toBe('bad input');
+      const flaky = await finished('echo-flaky');
+      expect(flaky.job.attemptsMade).toBe(4);
+    });
+
+    it('beats while running, stops beating on close; run() refuses at once without a live worker', async () => {
+      await expect(producer.run('test.echo' as never, { key: 'nobody', value: 1 })).rejects.toBeInstanceOf(
+        NoLiveWorkerError,
+      );
+      expect(await producer.queue('mechanics').count()).toBe(0);
+      await expect(producer.run('test.echo' as never, { key: '', value: 1 })).rejects.toThrow(/key/);
+
+      processor = async (data) => ({ doubled: data.value * 2 });
+      const running = start();
+      await running.firstHeartbeat;
+      const live = await producer.liveWorkers();
+      expect(live).toEqual([
+        expect.objectContaining({ id: running.heartbeatId, queues: ['mechanics'], pid: process.pid }),
+      ]);
+      expect(await producer.run('test.echo' as never, { key: 'somebody', value: 4 })).toEqual({ doubled: 8 });
+      await running.close();
+      runner = undefined;
+      expect(await producer.liveWorkers()).toEqual([]);
+    });
+
+    it('a run() waiting on a worker that stops beating gives up with NoLiveWorkerError', async () => {
+      processor = async (_data, context) => {
+        await new Promise((resolve) => context.signal.addEventListener('abort', resolve));
+        throw new Error('aborted');
+      };
+      const running = start(100);
+      await running.firstHeartbeat;
+      const waiting = producer.run('test.echo' as never, { key: 'abandoned', value: 1 });
+      await until(async () => ((await jobState('echo-abandoned'))?.state === 'active' ? true : undefined));
+      await running.close(); // hands the job back and removes its heartbeat
+      runner = undefined;
+      await expect(waiting).rejects.toBeInstanceOf(NoLiveWorkerError);
+      expect(await jobState('echo-abandoned')).toBeUndefined(); // not left queued for a worker started later
     });
 
     it('on shutdown lets a short job finish and hands a long one back without spending an attempt', async () => {

@@ -18,8 +18,29 @@ export interface QueueClasses {
   QueueEvents: typeof QueueEvents;
 }
 
+/** What a live worker process last said about itself (packages/jobs runner heartbeats). */
+export interface WorkerHeartbeat {
+  id: string;
+  /** The queues it consumes. */
+  queues: string[];
+  pid: number;
+  hostname: string;
+  startedAt: string;
+}
+
+/**
+ * Heartbeats with a time to live, kept where the queues are (Redis keys with PX, or a table in the PostgreSQL
+ * queue schema): a worker that stops beating disappears from `live()` after its TTL.
+ */
+export interface HeartbeatStore {
+  beat(heartbeat: WorkerHeartbeat, ttlMs: number): Promise<void>;
+  live(): Promise<WorkerHeartbeat[]>;
+  remove(id: string): Promise<void>;
+}
+
 export interface QueueBackend {
   kind: QueueBackendKind;
+  heartbeats: HeartbeatStore;
   classes: QueueClasses;
   /** Spread into the options of every Queue, Worker and QueueEvents of this backend. */
   connectionOptions(): { connection: unknown; prefix?: string };
@@ -83,8 +104,30 @@ export function createQueueBackend(options: QueueBackendOptions): QueueBackend {
     // Workers need maxRetriesPerRequest: null; one shared connection serves queues, BullMQ duplicates it for workers.
     const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
     redis.on('error', () => {}); // reported through check(); ioredis keeps reconnecting
+    const heartbeatKey = (id: string) => `${options.prefix}:heartbeat:${id}`;
+    const heartbeats: HeartbeatStore = {
+      async beat(heartbeat, ttlMs) {
+        await redis.set(heartbeatKey(heartbeat.id), JSON.stringify(heartbeat), 'PX', ttlMs);
+      },
+      async live() {
+        const keys: string[] = [];
+        let cursor = '0';
+        do {
+          const [next, found] = await redis.scan(cursor, 'MATCH', heartbeatKey('*'), 'COUNT', 500);
+          cursor = next;
+          keys.push(...found);
+        } while (cursor !== '0');
+        if (keys.length === 0) return [];
+        const values = await redis.mget(...keys);
+        return values.flatMap((value) => (value ? [JSON.parse(value) as WorkerHeartbeat] : []));
+      },
+      async remove(id) {
+        await redis.del(heartbeatKey(id));
+      },
+    };
     return {
       kind: 'redis',
+      heartbeats,
       classes: { Queue, Worker, QueueEvents },
       connectionOptions: () => ({ connection: redis, prefix: options.prefix }),
       check: () => timed('redis', () => redis.ping()),
@@ -99,8 +142,42 @@ export function createQueueBackend(options: QueueBackendOptions): QueueBackend {
   const probePool = new pg.Pool({ connectionString: options.databaseUrl, max: 1 });
   probePool.on('error', () => {});
   const classes = withBackend(createPostgresBackend) as unknown as QueueClasses;
+  // Beside BullMQ's schema, not inside it: creating that schema is its migration's part.
+  const table = `"${schema}_heartbeats"`;
+  let tableReady: Promise<unknown> | undefined;
+  const heartbeatTable = () =>
+    (tableReady ??= probePool
+      .query(
+        `CREATE TABLE IF NOT EXISTS ${table} (id text PRIMARY KEY, heartbeat jsonb NOT NULL, expires_at timestamptz NOT NULL)`,
+      )
+      .catch((error: unknown) => {
+        tableReady = undefined;
+        throw error;
+      }));
+  const heartbeats: HeartbeatStore = {
+    async beat(heartbeat, ttlMs) {
+      await heartbeatTable();
+      await probePool.query(
+        `INSERT INTO ${table} (id, heartbeat, expires_at) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
+         ON CONFLICT (id) DO UPDATE SET heartbeat = EXCLUDED.heartbeat, expires_at = EXCLUDED.expires_at`,
+        [heartbeat.id, JSON.stringify(heartbeat), ttlMs],
+      );
+    },
+    async live() {
+      await heartbeatTable();
+      const { rows } = await probePool.query<{ heartbeat: WorkerHeartbeat }>(
+        `SELECT heartbeat FROM ${table} WHERE expires_at > now() ORDER BY id`,
+      );
+      return rows.map((row) => row.heartbeat);
+    },
+    async remove(id) {
+      await heartbeatTable();
+      await probePool.query(`DELETE FROM ${table} WHERE id = $1`, [id]);
+    },
+  };
   return {
     kind: 'postgres',
+    heartbeats,
     classes,
     connectionOptions: () => ({
       connection: { connectionString: options.databaseUrl, schema, max: 5, migrate: true },

@@ -8,7 +8,8 @@ export function healthRoutes({ services }: RouteContext): ApiRouter {
       method: 'get',
       path: '/api/health',
       tag: 'system',
-      summary: 'Database and queue backend status; 503 when degraded (for load balancers and operators)',
+      summary:
+        'Database and queue backend status (503 when degraded, for load balancers and operators) and the live workers',
       response: healthResponse,
     },
     async ({ res }) => {

@@ -28,7 +28,8 @@ export function topologyRoutes({ services }: RouteContext): ApiRouter {
         method: 'get',
         path: '/api/camera-topology/person/:person_name/transitions',
         tag: 'camera-topology',
-        summary: "A person's moves between videos, in annotation order; 404 for a name no detection carries",
+        summary:
+          "A person's moves between videos, in annotation order (empty for a name no detection carries)",
         params: topologyPersonParams,
         response: transitionsResponse,
       },

@@ -3,7 +3,10 @@ import { presentFields } from '../shared/changes';
 import { preparedStatement, sqlFlag, sqlTimestamp } from '../shared/sql';
 import type { KeyframeChanges, KeyframeLabelColumn, KeyframeRow, NewKeyframe } from './schemas';
 
-/** Keyframe annotations (`keyframe_annotations`), routes 17–23. */
+/**
+ * Keyframe annotations (`keyframe_annotations`), routes 17–23. Boxes are DOUBLE PRECISION: a canvas-scaled fraction
+ * a client sends is stored and returned as sent (api.md §2.1), as the legacy SQLite column did.
+ */
 
 const KEYFRAME_COLUMNS = `id, video_id, timestamp, bbox_x, bbox_y, bbox_width, bbox_height, activity_tag, moment_tag,
   ${sqlFlag('is_negative')} AS is_negative, comment, ${sqlTimestamp('created_date')} AS created_date,
@@ -28,19 +31,20 @@ export async function getKeyframe(db: Database, annotationId: number): Promise<K
   return rows[0] ?? null;
 }
 
-/** Boxes are INTEGER pixel columns; clients send canvas-scaled fractions, so they are rounded. */
-const pixels = (value: number | null | undefined) =>
-  value === null || value === undefined ? value : Math.round(value);
-
-export async function createKeyframe(db: Database, videoId: number, input: NewKeyframe): Promise<number> {
-  const row = await db.prisma.keyframeAnnotation.create({
+/** The caller holds the video's child-write lock. */
+export async function createKeyframe(
+  tx: Prisma.TransactionClient,
+  videoId: number,
+  input: NewKeyframe,
+): Promise<number> {
+  const row = await tx.keyframeAnnotation.create({
     data: {
       videoId,
       timestamp: input.timestamp,
-      bboxX: Math.round(input.bbox_x),
-      bboxY: Math.round(input.bbox_y),
-      bboxWidth: Math.round(input.bbox_width),
-      bboxHeight: Math.round(input.bbox_height),
+      bboxX: input.bbox_x,
+      bboxY: input.bbox_y,
+      bboxWidth: input.bbox_width,
+      bboxHeight: input.bbox_height,
       activityTag: input.activity_tag ?? null,
       momentTag: input.moment_tag ?? null,
       isNegative: input.is_negative ?? false,
@@ -60,10 +64,10 @@ export async function updateKeyframe(
 ): Promise<boolean> {
   const data = presentFields({
     timestamp: changes.timestamp,
-    bboxX: pixels(changes.bbox_x),
-    bboxY: pixels(changes.bbox_y),
-    bboxWidth: pixels(changes.bbox_width),
-    bboxHeight: pixels(changes.bbox_height),
+    bboxX: changes.bbox_x,
+    bboxY: changes.bbox_y,
+    bboxWidth: changes.bbox_width,
+    bboxHeight: changes.bbox_height,
     activityTag: changes.activity_tag,
     momentTag: changes.moment_tag,
     isNegative: changes.is_negative,

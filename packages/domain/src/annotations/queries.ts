@@ -1,6 +1,7 @@
 import type { Database, Prisma } from '@groundtruth/db';
 import { pythonJson } from '../shared/legacy-format';
 import { preparedStatement } from '../shared/sql';
+import { lockVideoForChildWrite } from '../videos/locks';
 import type { AnnotationType } from './schemas';
 
 /**
@@ -17,18 +18,28 @@ export const PERSON_NAME_GROUP = 'person_name';
 
 type Tx = Prisma.TransactionClient;
 
-/** Locks the annotation's row (FOR UPDATE) so that writes to its tags run one after the other; false when unknown. */
+/**
+ * Locks the annotation for a write of it or its tags, in the lock order (ARCHITECTURE.md): KEY SHARE on its video,
+ * then FOR UPDATE on the annotation's row, so writes to its tags run one after the other and a video delete racing
+ * them waits or finds nothing. False when unknown (or deleted meanwhile).
+ */
 export async function lockAnnotation(
   tx: Tx,
   annotationId: number,
   annotationType: AnnotationType,
 ): Promise<boolean> {
-  const locked =
-    annotationType === 'keyframe'
-      ? await tx.$queryRaw<
-          unknown[]
-        >`SELECT 1 FROM keyframe_annotations WHERE id = ${annotationId} FOR UPDATE`
-      : await tx.$queryRaw<unknown[]>`SELECT 1 FROM time_range_tags WHERE id = ${annotationId} FOR UPDATE`;
+  const keyframe = annotationType === 'keyframe';
+  const [parent] = keyframe
+    ? await tx.$queryRaw<
+        { video_id: number }[]
+      >`SELECT video_id FROM keyframe_annotations WHERE id = ${annotationId}`
+    : await tx.$queryRaw<
+        { video_id: number }[]
+      >`SELECT video_id FROM time_range_tags WHERE id = ${annotationId}`;
+  if (!parent || !(await lockVideoForChildWrite(tx, parent.video_id))) return false;
+  const locked = keyframe
+    ? await tx.$queryRaw<unknown[]>`SELECT 1 FROM keyframe_annotations WHERE id = ${annotationId} FOR UPDATE`
+    : await tx.$queryRaw<unknown[]>`SELECT 1 FROM time_range_tags WHERE id = ${annotationId} FOR UPDATE`;
   return locked.length > 0;
 }
 
@@ -54,22 +65,16 @@ export function tagValueText(groupType: string, value: unknown): string {
   return pythonJson(value);
 }
 
-/** The `_scenario_data` group, created on first use. */
+/**
+ * The `_scenario_data` group, created on first use: ON CONFLICT waits for a concurrent first use, so both succeed,
+ * and the group's KEY SHARE lock keeps it until the transaction ends.
+ */
 async function scenarioGroupId(tx: Tx): Promise<number> {
-  const group = await tx.tagGroup.upsert({
-    where: { groupName: SCENARIO_GROUP },
-    create: {
-      groupName: SCENARIO_GROUP,
-      displayName: 'Scenario Data',
-      groupType: 'text',
-      appliesTo: 'both',
-      sortOrder: 999,
-      isRequired: false,
-    },
-    update: {},
-    select: { id: true },
-  });
-  return group.id;
+  await tx.$executeRaw`INSERT INTO tag_groups (group_name, display_name, group_type, applies_to, sort_order, is_required)
+    VALUES (${SCENARIO_GROUP}, 'Scenario Data', 'text', 'both', 999, false) ON CONFLICT (group_name) DO NOTHING`;
+  const [group] = await tx.$queryRaw<{ id: number }[]>`
+    SELECT id FROM tag_groups WHERE group_name = ${SCENARIO_GROUP} FOR KEY SHARE`;
+  return group!.id;
 }
 
 /**
@@ -87,10 +92,12 @@ export async function writeAnnotationTags(
   const isScenarioKey = (key: string) => (SCENARIO_KEYS as readonly string[]).includes(key);
   const scenarioEntries = Object.entries(tags).filter(([key]) => isScenarioKey(key));
   const plainKeys = Object.keys(tags).filter((key) => !isScenarioKey(key));
-  const groups = await tx.tagGroup.findMany({
-    where: { groupName: { in: [...plainKeys, PERSON_NAME_GROUP] } },
-    select: { id: true, groupName: true, groupType: true },
-  });
+  // The groups written into are locked (KEY SHARE, id order) before any annotation_tags row: a group delete then
+  // waits for this replace, or this replace no longer sees the group.
+  const scenarioGroup = scenarioEntries.length > 0 ? await scenarioGroupId(tx) : undefined;
+  const groups = await tx.$queryRaw<{ id: number; groupName: string; groupType: string }[]>`
+    SELECT id, group_name AS "groupName", group_type AS "groupType" FROM tag_groups
+    WHERE group_name = ANY(${[...plainKeys, PERSON_NAME_GROUP]}::text[]) ORDER BY id FOR KEY SHARE`;
   const byName = new Map(groups.map((group) => [group.groupName, group]));
   const personGroup = byName.get(PERSON_NAME_GROUP);
   const keepPersonName = personGroup !== undefined && !('person_name' in tags);
@@ -102,11 +109,11 @@ export async function writeAnnotationTags(
     },
   });
   const rows: { annotationId: number; annotationType: string; groupId: number; tagValue: string }[] = [];
-  if (scenarioEntries.length > 0) {
+  if (scenarioGroup !== undefined) {
     rows.push({
       annotationId,
       annotationType,
-      groupId: await scenarioGroupId(tx),
+      groupId: scenarioGroup,
       tagValue: pythonJson(Object.fromEntries(scenarioEntries)),
     });
   }
@@ -124,9 +131,24 @@ export async function writeAnnotationTags(
   if (rows.length > 0) await tx.annotationTag.createMany({ data: rows });
 }
 
+/** Nesting beyond which stored JSON is answered as parsed (key order then unsorted); far past what the UI writes. */
+const SORTED_DEPTH = 64;
+
+/** Objects' keys in code-point order at every level, as Flask's jsonify answered them (JSON_SORT_KEYS). */
+function withSortedKeys(value: unknown, depth = 0): unknown {
+  if (depth > SORTED_DEPTH || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => withSortedKeys(item, depth + 1));
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
+  return Object.fromEntries(entries.map(([key, item]) => [key, withSortedKeys(item, depth + 1)]));
+}
+
 /**
  * Route 35: the annotation's tags as one flat object, groups by sort order: `_scenario_data` JSON merged at the top
  * level, multi-value checkboxes as arrays (a single value stays a string, §9 #14), everything else the stored text.
+ * The answer's keys are sorted at every level, as the legacy app's jsonify sorted them: the UI colours the scenario's
+ * `bboxes` by their key order.
  */
 export async function getAnnotationTags(
   db: Database,
@@ -158,5 +180,5 @@ export async function getAnnotationTags(
       tags[row.group_name] = row.tag_value;
     }
   }
-  return tags;
+  return withSortedKeys(tags) as Record<string, unknown>;
 }

@@ -2,7 +2,7 @@ import type { Prisma } from '@groundtruth/db';
 import type { DomainDeps } from '../shared/deps';
 import { NotFoundError } from '../shared/errors';
 import { outcome, type Outcome } from '../shared/responses';
-import { videoExists } from '../videos/queries';
+import { writeVideoChild } from '../videos/locks';
 import {
   createKeyframe,
   deleteKeyframe,
@@ -48,9 +48,8 @@ export class AnnotationService {
     return tag;
   }
 
-  async createTimeRangeTag(videoId: number, tag: NewTimeRangeTag): Promise<number> {
-    await this.requireVideo(videoId);
-    return createTimeRangeTag(this.deps.db, videoId, tag);
+  createTimeRangeTag(videoId: number, tag: NewTimeRangeTag): Promise<number> {
+    return writeVideoChild(this.deps.db, videoId, (tx) => createTimeRangeTag(tx, videoId, tag));
   }
 
   /** Writes the given non-null fields. */
@@ -76,12 +75,11 @@ export class AnnotationService {
     return annotation;
   }
 
-  async createKeyframe(videoId: number, keyframe: NewKeyframe): Promise<number> {
-    await this.requireVideo(videoId);
-    return createKeyframe(this.deps.db, videoId, keyframe);
+  createKeyframe(videoId: number, keyframe: NewKeyframe): Promise<number> {
+    return writeVideoChild(this.deps.db, videoId, (tx) => createKeyframe(tx, videoId, keyframe));
   }
 
-  /** Writes the given non-null fields (the box rounded to whole pixels). */
+  /** Writes the given non-null fields. */
   async updateKeyframe(annotationId: number, changes: KeyframeChanges): Promise<Outcome> {
     const updated = await updateKeyframe(this.deps.db, annotationId, changes);
     return outcome(updated, 'Annotation not found or nothing to update');
@@ -123,20 +121,19 @@ export class AnnotationService {
     if (!replaced) throw new NotFoundError('Annotation not found');
   }
 
-  /** The annotation row and its annotation tags (no FK links them) in one transaction; false when unknown. */
+  /**
+   * The annotation row and its annotation tags (no FK links them) in one transaction, in the lock order (its video,
+   * the row, then its tags); false when unknown.
+   */
   private deleteWithTags(
     id: number,
     type: AnnotationType,
     deleteRow: (tx: Prisma.TransactionClient, id: number) => Promise<boolean>,
   ): Promise<boolean> {
     return this.deps.db.prisma.$transaction(async (tx) => {
-      if (!(await deleteRow(tx, id))) return false;
+      if (!(await lockAnnotation(tx, id, type))) return false;
       await deleteAnnotationTags(tx, id, type);
-      return true;
+      return deleteRow(tx, id);
     });
-  }
-
-  private async requireVideo(videoId: number): Promise<void> {
-    if (!(await videoExists(this.deps.db, videoId))) throw new NotFoundError('Video not found');
   }
 }

@@ -24,12 +24,13 @@ export async function getTimeRangeTag(db: Database, tagId: number): Promise<Time
   return rows[0] ?? null;
 }
 
+/** The caller holds the video's child-write lock. */
 export async function createTimeRangeTag(
-  db: Database,
+  tx: Prisma.TransactionClient,
   videoId: number,
   input: NewTimeRangeTag,
 ): Promise<number> {
-  const row = await db.prisma.timeRangeTag.create({
+  const row = await tx.timeRangeTag.create({
     data: {
       videoId,
       tagName: input.tag_name,

@@ -128,8 +128,8 @@ export async function syncEcoeyeAlerts(
     failed: counts.failed,
     skipped_outside_window: counts.skipped,
     pages: counts.pages,
-    start_time: start.toISOString(),
-    end_time: end ? end.toISOString() : 'now',
+    start_time: pythonNaiveIsoformat(start),
+    end_time: end ? pythonNaiveIsoformat(end) : 'now',
     errors,
     ...(fatal !== undefined ? { error: fatal } : {}),
   };
@@ -142,4 +142,14 @@ export async function syncEcoeyeAlerts(
     details: result,
   });
   return result;
+}
+
+/**
+ * The window bounds as the legacy route answered them (api.md §1.6, route 65): Python's naive `isoformat()`, UTC
+ * wall-clock (the server's local time was UTC), microseconds when there are any, no zone: `2026-01-20T01:50:58.123000`.
+ */
+export function pythonNaiveIsoformat(date: Date): string {
+  const iso = date.toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
+  const milliseconds = iso.slice(20, 23);
+  return milliseconds === '000' ? iso.slice(0, 19) : `${iso.slice(0, 19)}.${milliseconds}000`;
 }

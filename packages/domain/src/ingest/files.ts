@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { constants, createWriteStream } from 'node:fs';
+import { copyFile, link, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -59,20 +59,27 @@ export function videoExtension(name: string): (typeof VIDEO_EXTENSIONS)[number] 
     : null;
 }
 
-/** Moves `source` to `<dir>/<name>`, inserting `_1`, `_2`, … before the extension while the name is taken. */
+/**
+ * Moves `source` to `<dir>/<name>`, inserting `_1`, `_2`, … before the extension while the name is taken. The name
+ * is claimed exclusively (a hard link, or a copy across file systems, both failing on an existing name), so
+ * concurrent moves of one name never overwrite each other.
+ */
 export async function moveToUniqueName(source: string, dir: string, name: string): Promise<string> {
   const { name: stem, ext } = path.parse(name);
   for (let counter = 0; counter < 10_000; counter += 1) {
     const candidate = counter === 0 ? name : `${stem}_${counter}${ext}`;
     const target = path.join(dir, candidate);
-    const taken = await stat(target).then(
-      () => true,
-      () => false,
-    );
-    if (!taken) {
-      await rename(source, target);
-      return candidate;
+    try {
+      await link(source, target).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EXDEV') throw error;
+        await copyFile(source, target, constants.COPYFILE_EXCL);
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw error;
     }
+    await rm(source, { force: true });
+    return candidate;
   }
   throw new Error(`No free file name for ${name}`);
 }

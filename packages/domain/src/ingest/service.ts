@@ -41,6 +41,12 @@ export class IngestService {
     [DOWNLOAD_JOB]: (data: DownloadUrlData, context: JobContext) => this.downloadUrl(data, context),
   };
 
+  /**
+   * Normalised URLs this process found already in the library (route 4's duplicates), as the legacy in-memory
+   * URL → video cache also held them (route 5 counts them in `completed_count`; like that cache, per process).
+   */
+  private readonly duplicatesFound = new Map<string, number>();
+
   constructor(private readonly deps: Pick<DomainDeps, 'config' | 'db' | 'jobs' | 'media'>) {}
 
   /**
@@ -53,6 +59,7 @@ export class IngestService {
     const normalized = normalizeVideoUrl(url);
     const existingVideo = await findVideoByUrl(db, url);
     if (existingVideo !== null) {
+      this.duplicatesFound.set(normalized, existingVideo);
       return {
         success: false,
         duplicate: true,
@@ -80,13 +87,20 @@ export class IngestService {
     };
   }
 
-  /** Route 5: queued and running URL downloads. */
+  /**
+   * Route 5: queued and running URL downloads; `completed_count` is the legacy cache's size: the distinct URLs
+   * downloaded (completed jobs still kept) or found already in the library.
+   */
   async downloadStatus(): Promise<DownloadStatus> {
     const { jobs } = this.deps;
-    const [waiting, active, counts] = await Promise.all([
+    const [waiting, active, completed] = await Promise.all([
       jobs.list(DOWNLOAD_JOB, ['waiting', 'delayed', 'prioritized'], 1000),
       jobs.list(DOWNLOAD_JOB, ['active'], 1000),
-      jobs.counts(DOWNLOAD_JOB),
+      jobs.list(DOWNLOAD_JOB, ['completed'], 1000),
+    ]);
+    const known = new Set([
+      ...completed.map((job) => job.data.normalized_url),
+      ...this.duplicatesFound.keys(),
     ]);
     const activeDownloads: DownloadStatus['active_downloads'] = {};
     for (const job of waiting) activeDownloads[job.data.normalized_url] = 'queued';
@@ -99,7 +113,7 @@ export class IngestService {
         queued_at: data.queued_at,
       })),
       active_downloads: activeDownloads,
-      completed_count: counts.completed,
+      completed_count: known.size,
     };
   }
 
@@ -113,10 +127,12 @@ export class IngestService {
 
   /**
    * Route 7: checks the name of a file the transport stored under a temp name in the downloads folder, moves it to
-   * a safe unique name, probes and thumbnails it and registers its row. The temp file never stays behind.
+   * a safe unique name, probes and thumbnails it and registers its row. The temp file never stays behind, and
+   * neither do the stored file and its thumbnail when the row could not be written.
    */
   async registerUpload(file: UploadedFile | undefined, fields: UploadFields): Promise<UploadAnswer> {
     if (!file) throw new InvalidInputError('No file provided');
+    const leftovers: string[] = [file.path]; // the temp upload, when it was not moved into place
     try {
       if (!file.originalName) throw new InvalidInputError('No file selected');
       const extension = videoExtension(file.originalName);
@@ -126,7 +142,9 @@ export class IngestService {
       const downloadsDir = path.resolve(this.deps.config.DOWNLOADS_DIR);
       const filename = await moveToUniqueName(file.path, downloadsDir, wanted);
       const stored = path.join(downloadsDir, filename);
+      leftovers.push(stored);
       const { metadata, thumbnailPath } = await describeStoredVideo(stored, ingestDirs(this.deps));
+      if (thumbnailPath) leftovers.push(thumbnailPath);
       const videoId = await registerVideo(this.deps.db, {
         filename,
         title: fields.title ?? filename,
@@ -134,9 +152,10 @@ export class IngestService {
         metadata,
         thumbnailPath,
       });
+      leftovers.splice(1);
       return { success: true, video_id: videoId, filename };
     } finally {
-      await rm(file.path, { force: true }); // the temp upload, when it was not moved into place
+      await Promise.all(leftovers.map((leftover) => rm(leftover, { force: true })));
     }
   }
 

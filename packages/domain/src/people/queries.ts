@@ -46,7 +46,9 @@ function detection(row: DetectionRow): PersonDetection {
     bbox_y: row.bbox_y,
     bbox_width: row.bbox_width,
     bbox_height: row.bbox_height,
-    thumbnail_path: row.thumbnail_path,
+    // The unchanged person manager uses thumbnail_path as the <img src> (api.md route 43, §9 #20): both fields carry
+    // the URL the server serves; the stored server path stays in the videos row (and in GET /api/videos).
+    thumbnail_path: thumbnailUrl(row.thumbnail_path),
     thumbnail_url: thumbnailUrl(row.thumbnail_path),
     person_name: parsePersonNameValue(row.person_value),
     pose: row.pose,
@@ -188,21 +190,31 @@ export async function recentTagValues(db: Database, tagName: string, limit: numb
 
 /** Locks the keyframe annotations among `ids` (FOR UPDATE) and returns the ids that are none. */
 export async function lockKeyframes(client: Queryable, ids: number[]): Promise<number[]> {
+  // The lock order (ARCHITECTURE.md): their videos (KEY SHARE), then the keyframes, each in id order.
+  await client.query(
+    `SELECT id FROM videos WHERE id IN (SELECT video_id FROM keyframe_annotations WHERE id = ANY($1::int[]))
+     ORDER BY id FOR KEY SHARE`,
+    [ids],
+  );
   const { rows } = await client.query<{ id: number }>(
-    'SELECT id FROM keyframe_annotations WHERE id = ANY($1::int[]) FOR UPDATE',
+    'SELECT id FROM keyframe_annotations WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE',
     [ids],
   );
   const found = new Set(rows.map((row) => row.id));
   return ids.filter((id) => !found.has(id));
 }
 
-/** Creates the `person_name` tag group with the legacy attributes unless it exists. */
+/**
+ * Creates the `person_name` tag group with the legacy attributes unless it exists, and holds its KEY SHARE lock
+ * (tag groups are locked before annotation tags).
+ */
 export async function ensurePersonNameGroup(client: Queryable): Promise<void> {
   await client.query(
     `INSERT INTO tag_groups (group_name, display_name, group_type, description, is_required, applies_to, sort_order)
      VALUES ('${PERSON_NAME_GROUP}', 'Person Name', 'text', 'Name of identified person', false, NULL, 0)
      ON CONFLICT (group_name) DO NOTHING`,
   );
+  await client.query(`SELECT id FROM tag_groups WHERE group_name = '${PERSON_NAME_GROUP}' FOR KEY SHARE`);
 }
 
 /**

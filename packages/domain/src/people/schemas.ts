@@ -11,7 +11,7 @@ export const personDetectionSchema = z.object({
   bbox_y: z.number(),
   bbox_width: z.number(),
   bbox_height: z.number(),
-  /** the server path, as stored */
+  /** = thumbnail_url: the unchanged person manager uses this field as the <img src> (README "People") */
   thumbnail_path: z.string().nullable(),
   /** `/thumbnails/<basename>`: a URL the browser can load (§9 #20) */
   thumbnail_url: z.string().nullable(),

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ANNOTATION_TYPES } from '../annotations/schemas';
 import { idParam, legacyBoolean } from '../shared/input';
 import { legacyFlagSchema } from '../shared/responses';
 
@@ -69,10 +68,13 @@ export const tagSuggestionsQuery = z.object({ category: z.string().optional() })
 export const suggestionIdParams = z.object({ suggestionId: idParam });
 export const tagGroupParams = z.object({ groupName: z.string().min(1) });
 
-/** `?annotation_type=`: empty counts as absent, like the legacy app's truthiness test. */
+/**
+ * `?annotation_type=`: empty counts as absent, like the legacy app's truthiness test. Any other text filters as in
+ * the legacy app: groups applying to it or to `both` (an unknown type gets the `both` groups, not a 400).
+ */
 const annotationTypeQuery = z.preprocess(
   (value) => (value === '' ? undefined : value),
-  z.enum([...ANNOTATION_TYPES, 'both']).optional(),
+  z.string().optional(),
 );
 
 export const tagGroupsQuery = z.object({ annotation_type: annotationTypeQuery });

@@ -57,6 +57,7 @@ export async function cameraGraph(db: Database): Promise<CameraGraph> {
                FROM nodes), '[]'::json),
            'edges', COALESCE((
              SELECT json_agg(json_build_object('from', from_camera, 'to', to_camera,
+                                               'source', from_camera, 'target', to_camera,
                                                'transition_count', transition_count, 'avg_time_seconds', avg_time,
                                                'min_time_seconds', min_time, 'max_time_seconds', max_time,
                                                'people_count', people_count)

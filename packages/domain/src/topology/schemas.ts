@@ -9,6 +9,9 @@ export const cameraGraphSchema = z.object({
     z.object({
       from: z.string(),
       to: z.string(),
+      /** = from / to: d3.forceLink in the unchanged camera_topology.html reads source and target (api.md route 48). */
+      source: z.string(),
+      target: z.string(),
       transition_count: z.number(),
       avg_time_seconds: z.number(),
       min_time_seconds: z.number(),

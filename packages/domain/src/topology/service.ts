@@ -29,7 +29,10 @@ function pathOf(transitions: Transition[]): PathStep[] {
   ];
 }
 
-/** Camera topology learned from named person detections (api.md §4.3). Per-person calls: 404 for nobody. */
+/**
+ * Camera topology learned from named person detections (api.md §4.3). A person's transitions and path are empty
+ * for a name no detection carries (200, as the legacy routes 49/50); suggest-links answers 404 for nobody.
+ */
 export class TopologyService {
   constructor(private readonly deps: Pick<DomainDeps, 'db'>) {}
 
@@ -37,8 +40,7 @@ export class TopologyService {
     return cameraGraph(this.deps.db);
   }
 
-  async transitions(personName: string): Promise<Transition[]> {
-    await this.requirePerson(personName);
+  transitions(personName: string): Promise<Transition[]> {
     return personTransitions(this.deps.db, personName);
   }
 

@@ -1,6 +1,6 @@
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { Database } from '@groundtruth/db';
+import type { Database, Prisma } from '@groundtruth/db';
 import { fileInside } from '../shared/files';
 import type { BehaviorRow, ListVideosOptions, NewBehavior, VideoListItem, VideoWithTags } from './schemas';
 import { containsPattern, preparedStatement, sqlTimestamp } from '../shared/sql';
@@ -121,10 +121,14 @@ async function removeFile(file: string | null): Promise<void> {
   });
 }
 
+type Tx = Prisma.TransactionClient;
+
 /**
  * Route 3: deletes the row (children cascade) and the annotation tags of its keyframes and time-range tags (no FK),
- * in one transaction, then the video and thumbnail files. Files are only ever removed inside the media folders:
- * legacy rows holding absolute server paths are matched by basename. Returns false when the video does not exist.
+ * in one transaction, then the video and thumbnail files. Lock order: the video row, then its keyframes and
+ * time-range tags, then their annotation tags, each in id order, so it cannot deadlock with a child write (which
+ * holds KEY SHARE on the video first). Files are only ever removed inside the media folders: legacy rows holding
+ * absolute server paths are matched by basename. Returns false when the video does not exist.
  */
 export async function deleteVideo(
   db: Database,
@@ -132,18 +136,24 @@ export async function deleteVideo(
   folders: { downloadsDir: string; thumbnailsDir: string },
 ): Promise<boolean> {
   const video = await db.prisma.$transaction(async (tx) => {
-    const row = await tx.video.findUnique({
-      where: { id: videoId },
-      select: { filename: true, thumbnailPath: true },
-    });
+    const [row] = await tx.$queryRaw<{ filename: string; thumbnail_path: string | null }[]>`
+      SELECT filename, thumbnail_path FROM videos WHERE id = ${videoId} FOR UPDATE`;
     if (!row) return null;
+    const keyframes = await tx.$queryRaw<{ id: number }[]>`
+      SELECT id FROM keyframe_annotations WHERE video_id = ${videoId} ORDER BY id FOR UPDATE`;
+    const ranges = await tx.$queryRaw<{ id: number }[]>`
+      SELECT id FROM time_range_tags WHERE video_id = ${videoId} ORDER BY id FOR UPDATE`;
+    const keyframeIds = keyframes.map((keyframe) => keyframe.id);
+    const rangeIds = ranges.map((range) => range.id);
+    await tx.$queryRaw`SELECT id FROM annotation_tags a
+      WHERE (a.annotation_type = 'keyframe' AND a.annotation_id = ANY(${keyframeIds}::int[]))
+         OR (a.annotation_type = 'time_range' AND a.annotation_id = ANY(${rangeIds}::int[]))
+      ORDER BY id FOR UPDATE`;
     await tx.$executeRaw`DELETE FROM annotation_tags a
-      WHERE (a.annotation_type = 'keyframe'
-             AND a.annotation_id IN (SELECT id FROM keyframe_annotations WHERE video_id = ${videoId}))
-         OR (a.annotation_type = 'time_range'
-             AND a.annotation_id IN (SELECT id FROM time_range_tags WHERE video_id = ${videoId}))`;
-    await tx.video.delete({ where: { id: videoId } });
-    return row;
+      WHERE (a.annotation_type = 'keyframe' AND a.annotation_id = ANY(${keyframeIds}::int[]))
+         OR (a.annotation_type = 'time_range' AND a.annotation_id = ANY(${rangeIds}::int[]))`;
+    await tx.$executeRaw`DELETE FROM videos WHERE id = ${videoId}`;
+    return { filename: row.filename, thumbnailPath: row.thumbnail_path };
   });
   if (!video) return false;
   const mediaFile = (root: string, stored: string) =>
@@ -156,8 +166,8 @@ export async function deleteVideo(
 }
 
 /** Route 11. */
-export async function createBehavior(db: Database, videoId: number, input: NewBehavior): Promise<number> {
-  const row = await db.prisma.behavior.create({
+export async function createBehavior(tx: Tx, videoId: number, input: NewBehavior): Promise<number> {
+  const row = await tx.behavior.create({
     data: {
       videoId,
       behaviorType: input.behavior_type,

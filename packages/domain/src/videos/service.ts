@@ -1,5 +1,7 @@
+import type { Prisma } from '@groundtruth/db';
 import type { DomainDeps } from '../shared/deps';
 import { NotFoundError } from '../shared/errors';
+import { writeVideoChild } from './locks';
 import { createBehavior, deleteVideo, getVideo, listVideos, videoExists } from './queries';
 import type { ListVideosOptions, NewBehavior } from './schemas';
 import { addVideoTag, listTags, removeVideoTag } from './tag-queries';
@@ -29,9 +31,8 @@ export class VideoService {
   }
 
   /** Links a legacy tag (created on demand); false when it was linked already. */
-  async addTag(videoId: number, name: string): Promise<boolean> {
-    await this.requireVideo(videoId);
-    return addVideoTag(this.deps.db, videoId, name);
+  addTag(videoId: number, name: string): Promise<boolean> {
+    return this.writeChild(videoId, (tx) => addVideoTag(tx, videoId, name));
   }
 
   /** Unlinks a legacy tag by name; false when it was not linked. */
@@ -43,9 +44,16 @@ export class VideoService {
     return listTags(this.deps.db);
   }
 
-  async addBehavior(videoId: number, behavior: NewBehavior): Promise<number> {
-    await this.requireVideo(videoId);
-    return createBehavior(this.deps.db, videoId, behavior);
+  addBehavior(videoId: number, behavior: NewBehavior): Promise<number> {
+    return this.writeChild(videoId, (tx) => createBehavior(tx, videoId, behavior));
+  }
+
+  /**
+   * Runs `write` in a transaction holding the video's child-write lock, so a delete racing it either waits or makes
+   * it answer 404 (never a foreign-key error).
+   */
+  writeChild<T>(videoId: number, write: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    return writeVideoChild(this.deps.db, videoId, write);
   }
 
   /** Throws NotFoundError unless the video exists (writes on an unknown video answer 404, §9). */

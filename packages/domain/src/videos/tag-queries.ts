@@ -1,19 +1,25 @@
-import type { Database } from '@groundtruth/db';
+import type { Database, Prisma } from '@groundtruth/db';
 import { sqlTimestamp } from '../shared/sql';
 import type { TagRow } from './schemas';
 
 /** Legacy video tags (`tags` + `video_tags`), routes 8–10. */
 
-/** Route 8: get-or-create the tag by name, then link it. False when the link already existed. */
-export async function addVideoTag(db: Database, videoId: number, name: string): Promise<boolean> {
-  return db.prisma.$transaction(async (tx) => {
-    const tag = await tx.tag.upsert({ where: { name }, create: { name }, update: {}, select: { id: true } });
-    const linked = await tx.videoTag.createMany({
-      data: [{ videoId, tagId: tag.id }],
-      skipDuplicates: true,
-    });
-    return linked.count > 0;
-  });
+/**
+ * Route 8: get-or-create the tag by name, then link it; the caller holds the video's lock. Concurrent first uses of
+ * one name both succeed: ON CONFLICT waits for the other insert, and the next statement sees its row. False when
+ * the link already existed.
+ */
+export async function addVideoTag(
+  tx: Prisma.TransactionClient,
+  videoId: number,
+  name: string,
+): Promise<boolean> {
+  await tx.$executeRaw`INSERT INTO tags (name) VALUES (${name}) ON CONFLICT (name) DO NOTHING`;
+  const [tag] = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM tags WHERE name = ${name} FOR KEY SHARE`;
+  const linked =
+    await tx.$executeRaw`INSERT INTO video_tags (video_id, tag_id) VALUES (${videoId}, ${tag!.id})
+    ON CONFLICT DO NOTHING`;
+  return linked > 0;
 }
 
 /** Route 9: unlinks the tag with exactly that name (the tag row stays). False when nothing was linked. */

@@ -42,11 +42,17 @@ export async function createYoloConfig(db: Database, input: NewYoloConfig): Prom
   return rows[0]?.id;
 }
 
-export async function addYoloFilter(db: Database, configId: number, filter: NewYoloFilter): Promise<void> {
-  await db.pool.query(
-    `INSERT INTO yolo_export_filters (export_config_id, filter_type, filter_value, is_exclusion) VALUES ($1, $2, $3, $4)`,
+/**
+ * Adds the filter under a KEY SHARE lock of its config (taken by the same statement), so a config delete racing it
+ * either waits or leaves nothing to insert. False when the config does not exist (any more).
+ */
+export async function addYoloFilter(db: Database, configId: number, filter: NewYoloFilter): Promise<boolean> {
+  const { rowCount } = await db.pool.query(
+    `INSERT INTO yolo_export_filters (export_config_id, filter_type, filter_value, is_exclusion)
+     SELECT id, $2, $3, $4 FROM yolo_export_configs WHERE id = $1 FOR KEY SHARE`,
     [configId, filter.filter_type, filter.filter_value, filter.is_exclusion],
   );
+  return (rowCount ?? 0) > 0;
 }
 
 async function videosMatching(db: Database, filterType: string, value: string): Promise<number[]> {

@@ -40,8 +40,9 @@ export class YoloService {
   }
 
   async addFilter(configId: number, filter: NewYoloFilter): Promise<void> {
-    await this.requireConfig(configId);
-    await addYoloFilter(this.deps.db, configId, filter);
+    if (!(await addYoloFilter(this.deps.db, configId, filter))) {
+      throw new NotFoundError(`Export configuration ${configId} not found`);
+    }
   }
 
   /** What an export of the config would take: the same rules as the export. */
