@@ -13,7 +13,7 @@ describe('what the user sees', () => {
     editLegacy(
       file,
       `UPDATE keyframe_annotations SET video_id = 4242 WHERE id = 9;
-       UPDATE keyframe_annotations SET bbox_x = 10.5 WHERE id = 13;`,
+       UPDATE keyframe_annotations SET bbox_x = 'wide' WHERE id = 13;`,
     );
     const target = await database('dry');
     const report = await migrate({ source: file, databaseUrl: target.url, dryRun: true });
@@ -25,11 +25,11 @@ describe('what the user sees', () => {
       {
         table: 'keyframe_annotations',
         legacyId: '13',
-        reason: expect.stringMatching(/column bbox_x: .*fraction/),
+        reason: expect.stringMatching(/column bbox_x: not a valid float/),
       },
     ]);
     expect(report.quarantineReasons.map((r) => [r.reason, r.count])).toEqual([
-      ['keyframe_annotations: column bbox_x: not a valid integer (has a fraction)', 1],
+      ['keyframe_annotations: column bbox_x: not a valid float', 1],
       ['keyframe_annotations: orphan: video_id → videos.id', 1],
     ]);
     expect(Date.parse(report.finishedAt)).toBeGreaterThanOrEqual(Date.parse(report.startedAt));

@@ -85,28 +85,49 @@ async function loadAndVerify(
  * Moves every id sequence past the largest legacy id, migrated or quarantined, so rows created later never collide
  * and a repaired quarantined row can go back with its legacy id (ids beyond the sequence's range are left out).
  */
-async function resetSequences(pool: pg.Pool, tables: TargetTable[]): Promise<void> {
+/**
+ * Each id sequence goes past the largest id loaded, quarantined (so a repaired row can go back with its id) or
+ * handed out by the legacy app (its sqlite_sequence counter: ids of rows deleted there are not given out again).
+ */
+async function resetSequences(
+  pool: pg.Pool,
+  tables: TargetTable[],
+  legacyCounters: Map<string, bigint>,
+): Promise<void> {
   for (const table of tables) {
     for (const column of table.columns.filter((c) => c.serial)) {
       const quarantined =
         column.column === 'id'
           ? `(SELECT max(legacy_id::numeric) FROM _migrator_quarantine
-              WHERE table_name = $3 AND legacy_id ~ '^[0-9]{1,19}$'
+              WHERE table_name = $4 AND legacy_id ~ '^[0-9]{1,19}$'
                 AND legacy_id::numeric < (SELECT max_value FROM pg_sequences
                                           WHERE format('%I.%I', schemaname, sequencename)::regclass = seq.id))`
           : 'NULL';
+      const counter = column.column === 'id' ? (legacyCounters.get(table.table) ?? 0n) : 0n;
       await pool.query(
-        `SELECT setval(seq.id, GREATEST(COALESCE((SELECT max(${quoteIdent(column.column)}) FROM ${quoteIdent(table.table)}), 0),
-                                        COALESCE(${quarantined}, 0))::bigint + 1, false)
+        `SELECT setval(seq.id, LEAST(GREATEST(COALESCE((SELECT max(${quoteIdent(column.column)}) FROM ${quoteIdent(table.table)}), 0),
+                                              COALESCE(${quarantined}, 0), $3::numeric) + 1,
+                                     (SELECT max_value FROM pg_sequences
+                                       WHERE format('%I.%I', schemaname, sequencename)::regclass = seq.id))::bigint, false)
          FROM (SELECT pg_get_serial_sequence($1, $2)::regclass AS id) seq`,
-        [quoteIdent(table.table), column.column, ...(column.column === 'id' ? [table.table] : [])],
+        [
+          quoteIdent(table.table),
+          column.column,
+          counter.toString(),
+          ...(column.column === 'id' ? [table.table] : []),
+        ],
       );
     }
   }
 }
 
 /** After the load: what is still deferred is rebuilt, derived data refilled, id sequences moved on. */
-async function completeTarget(pool: pg.Pool, targets: TargetTable[], log: (message: string) => void) {
+async function completeTarget(
+  pool: pg.Pool,
+  targets: TargetTable[],
+  legacyCounters: Map<string, bigint>,
+  log: (message: string) => void,
+) {
   const started = performance.now();
   const rebuilt = await restoreIndexes(pool, INDEX_BUILDERS);
   if (rebuilt > 0) {
@@ -116,7 +137,7 @@ async function completeTarget(pool: pg.Pool, targets: TargetTable[], log: (messa
   }
   // triggers were off during the load: tables they maintain are refilled from the loaded data
   await rebuildDerivedTables(pool);
-  await resetSequences(pool, targets);
+  await resetSequences(pool, targets, legacyCounters);
 }
 
 /**
@@ -173,6 +194,6 @@ async function loadRun(
   opened(writer);
   const loaded = tableResults(await loadAndVerify(context, plans, checkpoints, writer));
   const results = withSourceCheck(loaded, source.changesSinceOpen());
-  await completeTarget(pool, targets, settings.log);
+  await completeTarget(pool, targets, source.sequences, settings.log);
   return results;
 }

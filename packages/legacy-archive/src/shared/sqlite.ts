@@ -24,6 +24,8 @@ export interface LegacySource {
   /** a hash of the file's bytes in this snapshot: identifies the source by content (a new mtime is the same file) */
   fingerprint: string;
   tables: Map<string, LegacyColumn[]>;
+  /** AUTOINCREMENT counters (sqlite_sequence): ids the legacy app has handed out, deleted rows' included */
+  sequences: Map<string, bigint>;
   /** SQLite's journal mode: 'wal' lets writers commit while this snapshot is read */
   journalMode: string;
   /**
@@ -143,6 +145,21 @@ function readTables(db: Database.Database): Map<string, LegacyColumn[]> {
   return tables;
 }
 
+function readSequences(db: Database.Database): Map<string, bigint> {
+  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").get();
+  if (!exists) return new Map();
+  const rows = db.prepare('SELECT name, seq FROM sqlite_sequence').safeIntegers().all() as {
+    name: unknown;
+    seq: unknown;
+  }[];
+  // a hand-edited counter that is no integer tells nothing: the ids loaded still move the sequence on
+  return new Map(
+    rows.flatMap((row) =>
+      typeof row.name === 'string' && typeof row.seq === 'bigint' ? [[row.name, row.seq] as const] : [],
+    ),
+  );
+}
+
 function checkIntegrity(db: Database.Database, path: string): void {
   try {
     const problems = db.pragma('quick_check(5)', { simple: false }) as { quick_check: string }[];
@@ -239,6 +256,7 @@ function describeChanges(path: string, snapshot: Map<string, string>): string[] 
 function legacySource(path: string, db: Database.Database, fd: number | null): LegacySource {
   // the first read takes SQLite's shared lock: from here on the bytes are the snapshot's (in rollback-journal mode)
   const tables = readTables(db);
+  const sequences = readSequences(db);
   const journalMode = String(db.pragma('journal_mode', { simple: true }));
   const wal = journalMode === 'wal';
   const counter = fd === null ? 0 : changeCounter(fd);
@@ -248,6 +266,7 @@ function legacySource(path: string, db: Database.Database, fd: number | null): L
     path,
     fingerprint: fd === null ? '' : contentHash(fd, path),
     tables,
+    sequences,
     journalMode,
     checkIntegrity: () => checkIntegrity(db, path),
     ...rowReads(db),
