@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,51 +5,23 @@ import pg from 'pg';
 import { createTestDatabase, sharedPath, type TestDatabase } from '@groundtruth/db/testing';
 import { migrate } from '@groundtruth/legacy-archive';
 import { generateLegacyFile, targetState } from '@groundtruth/legacy-archive/testing';
+import { runMigratorCli } from './cli-process';
 
-const APP_DIR = path.resolve(__dirname, '..');
-const MAIN = path.resolve(__dirname, '../src/main.ts');
 const FIXTURE = sharedPath('fixtures/legacy/video_archive.db');
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
 
 function cli(
   args: string[],
   { killWhen, interruptOn }: { killWhen?: () => Promise<boolean>; interruptOn?: RegExp } = {},
-): Promise<Run> {
-  return new Promise((resolve) => {
-    // one process, as `pnpm migrate` runs it (tsx's CLI would put the migrator in a child that a kill -9 of the parent leaves running)
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', MAIN, ...args], {
-      cwd: APP_DIR,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    let interrupted = false;
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
+) {
+  let interrupted = false;
+  return runMigratorCli(args, {
+    ...(killWhen ? { signalWhen: { signal: 'SIGKILL' as const, when: killWhen, everyMs: 25 } } : {}),
+    onStderr: (stderr, signal) => {
       if (interruptOn && !interrupted && interruptOn.test(stderr)) {
         interrupted = true;
-        child.kill('SIGINT');
+        signal('SIGINT');
       }
-    });
-    let polling: NodeJS.Timeout | undefined;
-    if (killWhen) {
-      const poll = async () => {
-        if (await killWhen().catch(() => false)) child.kill('SIGKILL');
-        else polling = setTimeout(() => void poll(), 25);
-      };
-      polling = setTimeout(() => void poll(), 25);
-    }
-    child.on('close', (code, signal) => {
-      clearTimeout(polling);
-      resolve({ code, signal, stdout, stderr });
-    });
+    },
   });
 }
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -14,47 +13,14 @@ import path from 'node:path';
 import { createTestDatabase, sharedPath, type TestDatabase } from '@groundtruth/db/testing';
 import { migrate } from '@groundtruth/legacy-archive';
 import { generateLegacyFile } from '@groundtruth/legacy-archive/testing';
+import { runMigratorCli, type CliOptions } from './cli-process';
 
-const APP_DIR = path.resolve(__dirname, '..');
-const MAIN = path.resolve(__dirname, '../src/main.ts');
 const FIXTURE = sharedPath('fixtures/legacy/video_archive.db');
 const NOBODY = 65534;
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(
-  args: string[],
-  { signalWhen, uid }: { signalWhen?: { signal: NodeJS.Signals; when: () => boolean }; uid?: number } = {},
-): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', MAIN, ...args], {
-      cwd: APP_DIR,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, INIT_CWD: dir },
-      ...(uid === undefined ? {} : { uid, gid: uid }),
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    let polling: NodeJS.Timeout | undefined;
-    if (signalWhen) {
-      const poll = () => {
-        if (signalWhen.when()) child.kill(signalWhen.signal);
-        else polling = setTimeout(poll, 10);
-      };
-      polling = setTimeout(poll, 10);
-    }
-    child.on('close', (code, signal) => {
-      clearTimeout(polling);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+function cli(args: string[], options: Pick<CliOptions, 'signalWhen' | 'uid'> = {}) {
+  // a relative OUT is resolved against the folder pnpm was started in
+  return runMigratorCli(args, { ...options, env: { INIT_CWD: dir } });
 }
 
 let dir: string;

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,25 +11,10 @@ import {
   targetState,
   type PrivatePostgres,
 } from '@groundtruth/legacy-archive/testing';
+import { runMigratorCli } from './cli-process';
 
-const APP_DIR = path.resolve(__dirname, '..');
-const MAIN = path.resolve(__dirname, '../src/main.ts');
-
-function cli(args: string[], onStderr?: (text: string) => void) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', MAIN, ...args], {
-      cwd: APP_DIR,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      onStderr?.(stderr);
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[], onStderr?: (stderr: string) => void) {
+  return runMigratorCli(args, onStderr ? { onStderr } : {});
 }
 
 async function createDatabase(server: PrivatePostgres, name: string): Promise<string> {
