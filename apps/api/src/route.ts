@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { badRequest, describeZodError } from './errors';
+import { findUnsafeInput } from '@groundtruth/domain';
+import { badRequest, describeZodError, HttpError, notFound } from './errors';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
 
@@ -30,11 +31,45 @@ export interface RouteInput<P, Q, B> {
   res: Response;
 }
 
-/** Parses one part of a request; a 400 naming the field (`body.limit: …`) when it does not fit. */
+/**
+ * Parses one part of a request; a 400 naming the field (`body.limit: …`) when it does not fit. Text PostgreSQL
+ * cannot store (NUL, lone surrogates) and nesting deeper than MAX_JSON_DEPTH are refused first, on every field.
+ */
 export function validate<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
+  const unsafe = findUnsafeInput(value, where);
+  if (unsafe) throw badRequest(unsafe);
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw badRequest(describeZodError(result.error, where));
+}
+
+/** A path parameter like Flask's `<int:…>`: it takes digits and refuses letters. */
+const isIntParam = (field: z.ZodType) => field.safeParse('1').success && !field.safeParse('a').success;
+
+/**
+ * Path parameters as Flask's converters matched them: an int parameter that does not fit (`/api/videos/abc`, `-1`,
+ * out of int32) means no such route, so 404 (api.md §1.2), still naming the parameter; other misfits answer 400.
+ */
+function validateParams<T extends z.ZodType>(schema: T, value: Record<string, unknown>): z.output<T> {
+  try {
+    return validate(schema, value, 'params');
+  } catch (error) {
+    const shape = schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>) : {};
+    const intMisfit = Object.entries(shape).some(
+      ([key, field]) => isIntParam(field) && !field.safeParse(value[key]).success,
+    );
+    if (error instanceof HttpError && intMisfit) throw notFound(`Not found: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Flask's JSON accessor refused any other Content-Type with 415 (api.md §1.3). */
+function unsupportedMediaType(req: Request): HttpError {
+  const given = req.get('content-type');
+  return new HttpError(
+    415,
+    `Unsupported Media Type: expected Content-Type: application/json${given ? `, got ${given}` : ''}`,
+  );
 }
 
 /**
@@ -69,11 +104,16 @@ export class ApiRouter {
   ): this {
     this.specs.push(spec);
     this.router[spec.method](spec.path, async (req, res) => {
-      if (spec.body && req.body === undefined) {
-        throw badRequest('body: expected a JSON body (Content-Type: application/json)');
+      const params: unknown = spec.params ? validateParams(spec.params, req.params) : req.params;
+      if (spec.body && (req.body === undefined || !req.is('application/json')))
+        throw unsupportedMediaType(req);
+      if (!spec.body && req.body !== undefined) {
+        // routes that read a body of their own (worker callbacks) get the same refusal of unsafe text
+        const unsafe = findUnsafeInput(req.body, 'body');
+        if (unsafe) throw badRequest(unsafe);
       }
       const input = {
-        params: spec.params ? validate(spec.params, req.params, 'params') : req.params,
+        params,
         query: spec.query ? validate(spec.query, req.query, 'query') : req.query,
         body: spec.body ? validate(spec.body, req.body, 'body') : (req.body as unknown),
         req,
@@ -86,6 +126,30 @@ export class ApiRouter {
     });
     return this;
   }
+}
+
+/**
+ * After every route: a known path asked with another method answers 405 with `Allow` (api.md §1.2), unless its
+ * path parameters do not fit (Flask matched no route then: 404).
+ */
+export function methodNotAllowed(specs: RouteSpec[]): Router {
+  const byPath = new Map<string, RouteSpec[]>();
+  for (const spec of specs) byPath.set(spec.path, [...(byPath.get(spec.path) ?? []), spec]);
+  const router = Router();
+  for (const [path, declared] of byPath) {
+    const methods = [...new Set(declared.map((spec) => spec.method.toUpperCase()))];
+    if (methods.includes('GET')) methods.push('HEAD');
+    router.all(path, (req, res, next) => {
+      if (req.method === 'OPTIONS' || methods.includes(req.method)) return next();
+      for (const spec of declared) if (spec.params) validateParams(spec.params, req.params);
+      res.set('Allow', methods.join(', '));
+      throw new HttpError(
+        405,
+        `Method Not Allowed: ${req.method} ${req.path} (allowed: ${methods.join(', ')})`,
+      );
+    });
+  }
+  return router;
 }
 
 function jsonSchema(schema: z.ZodType): unknown {

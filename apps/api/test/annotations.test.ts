@@ -102,7 +102,7 @@ describe('time-range tags, keyframe annotations, annotation tags (on the real le
         error: 'Tag not found',
       });
       await request(t.app).put('/api/time-range-tags/1').send({ end_time: 'soon' }).expect(400);
-      await request(t.app).delete('/api/time-range-tags/-1').expect(400);
+      await request(t.app).delete('/api/time-range-tags/-1').expect(404);
     });
   });
 

@@ -26,7 +26,9 @@ function receiveUpload(upload: multer.Multer, req: Request, res: Response): Prom
         if (error.code === 'LIMIT_FILE_SIZE') return reject(new HttpError(413, 'File too large (max 2 GiB)'));
         return reject(badRequest(`${error.field ?? 'file'}: ${error.message}`));
       }
-      reject(error instanceof Error ? error : new Error('upload failed'));
+      // busboy's own errors (no boundary, truncated body, a malformed part header) are the client's body
+      const reason = error instanceof Error ? error.message : 'unreadable body';
+      reject(badRequest(`No file provided: malformed multipart/form-data body (${reason})`));
     });
   });
 }

@@ -197,8 +197,16 @@ const RAW_BODIES: RawBody[] = [
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: Buffer.from('a=1&b=%00'),
   },
-  { kind: 'wrong-content-type', headers: { 'content-type': 'application/json; charset=utf-7' }, body: Buffer.from('{}') },
-  { kind: 'wrong-content-type', headers: { 'content-type': 'multipart/form-data' }, body: Buffer.from('--x--') },
+  {
+    kind: 'wrong-content-type',
+    headers: { 'content-type': 'application/json; charset=utf-7' },
+    body: Buffer.from('{}'),
+  },
+  {
+    kind: 'wrong-content-type',
+    headers: { 'content-type': 'multipart/form-data' },
+    body: Buffer.from('--x--'),
+  },
   { kind: 'wrong-content-type', headers: {}, body: Buffer.from('{}') },
 ];
 const rawBodies = fc.constantFrom(...RAW_BODIES);
@@ -208,64 +216,70 @@ const part = (headers: string, content: string) => `--${BOUNDARY}\r\n${headers}\
 
 /** Multipart bodies, well formed and not: for the upload route. */
 const MULTIPART_BODIES: RawBody[] = [
-    {
-      kind: 'multipart-no-boundary',
-      headers: { 'content-type': 'multipart/form-data' },
-      body: Buffer.from(part('Content-Disposition: form-data; name="title"', 'x')),
-    },
-    {
-      kind: 'multipart-truncated',
-      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
-      body: Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.mp4"\r\n\r\nabc`),
-    },
-    {
-      kind: 'multipart-truncated',
-      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
-      body: Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-da`),
-    },
-    {
-      kind: 'multipart-nul-filename',
-      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
-      body: Buffer.from(
-        `${part('Content-Disposition: form-data; name="file"; filename="a\u0000.mp4"', 'abc')}--${BOUNDARY}--\r\n`,
-      ),
-    },
-    {
-      kind: 'multipart-nul-field',
-      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
-      body: Buffer.from(
-        `${part('Content-Disposition: form-data; name="title"', 'a\u0000b')}${part(
-          'Content-Disposition: form-data; name="file"; filename="a.mp4"',
-          'abc',
-        )}--${BOUNDARY}--\r\n`,
-      ),
-    },
-    {
-      kind: 'multipart-bad-header',
-      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
-      body: Buffer.from(`--${BOUNDARY}\r\nthis is not a header\r\n\r\nabc\r\n--${BOUNDARY}--\r\n`),
-    },
-    {
-      kind: 'multipart-no-file',
-      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
-      body: Buffer.from(`${part('Content-Disposition: form-data; name="title"', 'x')}--${BOUNDARY}--\r\n`),
-    },
-    {
-      kind: 'multipart-two-files',
-      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
-      body: Buffer.from(
-        `${part('Content-Disposition: form-data; name="file"; filename="a.mp4"', 'a')}${part(
-          'Content-Disposition: form-data; name="file"; filename="b.mp4"',
-          'b',
-        )}--${BOUNDARY}--\r\n`,
-      ),
-    },
+  {
+    kind: 'multipart-no-boundary',
+    headers: { 'content-type': 'multipart/form-data' },
+    body: Buffer.from(part('Content-Disposition: form-data; name="title"', 'x')),
+  },
+  {
+    kind: 'multipart-truncated',
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+    body: Buffer.from(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.mp4"\r\n\r\nabc`,
+    ),
+  },
+  {
+    kind: 'multipart-truncated',
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+    body: Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-da`),
+  },
+  {
+    kind: 'multipart-nul-filename',
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+    body: Buffer.from(
+      `${part('Content-Disposition: form-data; name="file"; filename="a\u0000.mp4"', 'abc')}--${BOUNDARY}--\r\n`,
+    ),
+  },
+  {
+    kind: 'multipart-nul-field',
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+    body: Buffer.from(
+      `${part('Content-Disposition: form-data; name="title"', 'a\u0000b')}${part(
+        'Content-Disposition: form-data; name="file"; filename="a.mp4"',
+        'abc',
+      )}--${BOUNDARY}--\r\n`,
+    ),
+  },
+  {
+    kind: 'multipart-bad-header',
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+    body: Buffer.from(`--${BOUNDARY}\r\nthis is not a header\r\n\r\nabc\r\n--${BOUNDARY}--\r\n`),
+  },
+  {
+    kind: 'multipart-no-file',
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+    body: Buffer.from(`${part('Content-Disposition: form-data; name="title"', 'x')}--${BOUNDARY}--\r\n`),
+  },
+  {
+    kind: 'multipart-two-files',
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+    body: Buffer.from(
+      `${part('Content-Disposition: form-data; name="file"; filename="a.mp4"', 'a')}${part(
+        'Content-Disposition: form-data; name="file"; filename="b.mp4"',
+        'b',
+      )}--${BOUNDARY}--\r\n`,
+    ),
+  },
 ];
 const multipartBodies = fc.constantFrom(...MULTIPART_BODIES);
 
 /** Percent-encodes a query value; a lone surrogate goes out as the UTF-8 bytes of one (invalid UTF-8). */
 const encodeQuery = (value: string) =>
-  value.replace(/[\ud800-\udfff]/g, '\u0001').split('\u0001').map(encodeURIComponent).join('%ED%A0%80');
+  value
+    .replace(/[\ud800-\udfff]/g, '\u0001')
+    .split('\u0001')
+    .map(encodeURIComponent)
+    .join('%ED%A0%80');
 
 /** One route's request generator. */
 export function requestsFor(spec: RouteSpec, ids: KnownIds): fc.Arbitrary<FuzzRequest> {
@@ -332,7 +346,8 @@ export function requestsFor(spec: RouteSpec, ids: KnownIds): fc.Arbitrary<FuzzRe
       .map(([key, value]) => `${encodeURIComponent(key)}=${encodeQuery(String(value))}`)
       .join('&');
     const sendsBody = spec.method === 'post' || spec.method === 'put';
-    const kind = [params.kind, query.kind, sendsBody ? body.kind : 'valid'].find((k) => k !== 'valid') ?? 'valid';
+    const kind =
+      [params.kind, query.kind, sendsBody ? body.kind : 'valid'].find((k) => k !== 'valid') ?? 'valid';
     return {
       kind,
       route,
@@ -344,9 +359,9 @@ export function requestsFor(spec: RouteSpec, ids: KnownIds): fc.Arbitrary<FuzzRe
   });
 }
 
-const HOSTILE_SEGMENTS = fc.sample(hostileSegment, { numRuns: 200, seed: 0 }).filter(
-  ([, value], index, all) => all.findIndex(([, other]) => other === value) === index,
-);
+const HOSTILE_SEGMENTS = fc
+  .sample(hostileSegment, { numRuns: 200, seed: 0 })
+  .filter(([, value], index, all) => all.findIndex(([, other]) => other === value) === index);
 
 /**
  * The deterministic part: each hostile path value in each path parameter (others valid), and each raw body
@@ -373,8 +388,9 @@ export function sweepFor(spec: RouteSpec, ids: KnownIds): FuzzRequest[] {
     }
     // JSON nested 5,000 deep under each declared body field (recursive code behind a field must not overflow)
     const fields = spec.body ? Object.keys(jsonSchemaOf(spec.body).properties ?? {}) : [];
+    const key = JSON.stringify(String(ids.groupName?.[0] ?? 'k')); // a known tag group: its value is stored
     for (const field of fields) {
-      const body = Buffer.from(`{${JSON.stringify(field)}:{"k":${deepJson(5000)}}}`);
+      const body = Buffer.from(`{${JSON.stringify(field)}:{${key}:${deepJson(5000)}}}`);
       requests.push({ kind: 'deep-json', route, method, path: validPath, headers: JSON_HEADERS, body });
     }
   }
