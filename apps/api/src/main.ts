@@ -1,4 +1,4 @@
-import { loadConfig } from '@groundtruth/config';
+import { configWarnings, loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
 import { createQueueBackend } from '@groundtruth/queue';
 import { createApp, createLogger } from './app';
@@ -6,6 +6,10 @@ import { createAppContext } from './context';
 
 const config = loadConfig();
 const logger = createLogger(config);
+for (const warning of configWarnings(config)) {
+  if (config.NODE_ENV === 'production') logger.warn(`SECURITY WARNING: ${warning}`);
+  else logger.info(warning);
+}
 const db = createDatabase(databaseOptionsFromConfig(config, 'groundtruth-api'));
 const queue = createQueueBackend({
   redisUrl: config.REDIS_URL,

@@ -24,7 +24,8 @@ function boardAuth(token: string | undefined): RequestHandler {
     if (sameText(header, `Bearer ${token}`)) return next();
     if (header.startsWith('Basic ')) {
       const decoded = Buffer.from(header.slice(6), 'base64').toString();
-      if (sameText(decoded.slice(decoded.indexOf(':') + 1), token)) return next();
+      const colon = decoded.indexOf(':'); // `user:password`; a credential without the colon is no Basic credential
+      if (colon >= 0 && sameText(decoded.slice(colon + 1), token)) return next();
     }
     res.set('WWW-Authenticate', 'Basic realm="queues"');
     res.status(401).json({ success: false, error: 'Missing or wrong token (API_WRITE_TOKEN)' });
