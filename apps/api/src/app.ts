@@ -4,6 +4,7 @@ import type { Config } from '@groundtruth/config';
 import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from '@groundtruth/domain';
 import { refuseCrossSiteWrites, requireWriteToken } from './auth';
 import type { AppContext } from './context';
+import { bodyDeadline } from './limits';
 import { badRequest, errorHandler, notFoundHandler } from './errors';
 import { bullBoardRoutes } from './admin/bull-board';
 import { healthRoutes } from './routes/health';
@@ -113,6 +114,7 @@ export function createApp(context: AppContext, logger: Logger): express.Express 
   // nesting is measured before it is parsed.
   app.use(refuseCrossSiteWrites());
   app.use(requireWriteToken(context.config.API_WRITE_TOKEN));
+  app.use(bodyDeadline(context.config.API_BODY_TIMEOUT_MS));
   app.use(express.json({ limit: '10mb', verify: refuseDeepJson }));
   app.use(bullBoardRoutes(context));
   // Each area of the API is an ApiRouter (src/routes/<area>.ts); add new ones to this list.

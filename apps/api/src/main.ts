@@ -3,6 +3,7 @@ import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
 import { createQueueBackend } from '@groundtruth/queue';
 import { createApp, createLogger } from './app';
 import { createAppContext } from './context';
+import { applyServerTimeouts } from './limits';
 
 const config = loadConfig();
 const logger = createLogger(config);
@@ -24,6 +25,7 @@ const server = createApp(context, logger).listen(config.API_PORT, config.API_HOS
     `API listening on http://${config.API_HOST === '0.0.0.0' ? 'localhost' : config.API_HOST}:${config.API_PORT}`,
   );
 });
+applyServerTimeouts(server, config);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

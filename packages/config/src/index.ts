@@ -36,6 +36,10 @@ export const configSchema = z.object({
   API_HOST: z.string().default('0.0.0.0'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(5000),
   API_WRITE_TOKEN: optionalString,
+  /** A request body other than an upload must arrive within this long (408 otherwise). */
+  API_BODY_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
+  /** A connection without traffic for this long is closed (uploads keep it busy; no overall request deadline). */
+  API_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1).default(120_000),
   WEB_DIR: optionalString,
   DOWNLOADS_DIR: z.string().default('downloads'),
   THUMBNAILS_DIR: z.string().default('thumbnails'),

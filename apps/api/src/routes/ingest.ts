@@ -46,7 +46,7 @@ export function ingestRoutes({ config, services }: RouteContext): ApiRouter {
       },
       filename: (_req, _file, done) => done(null, `.upload-${randomBytes(8).toString('hex')}`),
     }),
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 },
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 20, fieldSize: 1024 * 1024, parts: 30 },
     defParamCharset: 'utf8', // browsers send UTF-8 file names; busboy's default is latin1
   });
 
