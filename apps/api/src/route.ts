@@ -21,6 +21,11 @@ export interface RouteSpec<
   body?: B;
   /** Shape of the 200 answer, for the OpenAPI document. */
   response?: z.ZodType;
+  /**
+   * The contract's error text for a query or body that does not fit (api.md: "Tag required", "Missing required
+   * fields", …): the 400's message starts with it, the field details follow.
+   */
+  invalid?: string;
 }
 
 export interface RouteInput<P, Q, B> {
@@ -60,6 +65,18 @@ function validateParams<T extends z.ZodType>(schema: T, value: Record<string, un
     );
     if (error instanceof HttpError && intMisfit) throw notFound(`Not found: ${error.message}`);
     throw error;
+  }
+}
+
+/** Runs `parse`; a 400 it throws leads with the route's contract text (`Tag required: body.tag: …`). */
+function withContractText<T>(text: string | undefined, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!text || !(error instanceof HttpError) || error.status !== 400 || error.message.startsWith(text))
+      throw error;
+    // `body.tag: Tag required` → `Tag required: body.tag`
+    throw new HttpError(400, `${text}: ${error.message.replaceAll(`: ${text}`, '')}`, error.extra);
   }
 }
 
@@ -112,13 +129,13 @@ export class ApiRouter {
         const unsafe = findUnsafeInput(req.body, 'body');
         if (unsafe) throw badRequest(unsafe);
       }
-      const input = {
+      const input = withContractText(spec.invalid, () => ({
         params,
         query: spec.query ? validate(spec.query, req.query, 'query') : req.query,
         body: spec.body ? validate(spec.body, req.body, 'body') : (req.body as unknown),
         req,
         res,
-      } as RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>>;
+      })) as RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>>;
       const result = await handler(input);
       if (result === undefined || res.headersSent) return;
       if (spec.response && req.app.get(CHECK_RESPONSES)) checkResponse(spec, result);
@@ -190,7 +207,9 @@ export function openApiDocument(specs: RouteSpec[], info: { title: string; versi
             ? { content: { 'application/json': { schema: jsonSchema(spec.response) } } }
             : {}),
         },
-        400: { description: 'Invalid input: `{ success: false, error }` naming the field' },
+        400: {
+          description: `Invalid input: \`{ success: false, error }\`${spec.invalid ? `, the error starting "${spec.invalid}",` : ''} naming the field`,
+        },
       },
     };
   }

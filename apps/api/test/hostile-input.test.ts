@@ -30,7 +30,7 @@ describe('hostile input: a 4xx in the envelope, never a 500', () => {
     expectError(
       await request(t.app).post('/api/tag-suggestions').send({ category: 'a\u0000', tag_text: 'x' }),
       400,
-      /^body\.category: .*NUL/,
+      /^category and tag_text required: body\.category: .*NUL/,
     );
     expectError(
       await request(t.app)
@@ -46,7 +46,7 @@ describe('hostile input: a 4xx in the envelope, never a 500', () => {
     expectError(
       await request(t.app).post('/api/ecoeye/sync-sample').send({ event_id: '\ud800' }),
       400,
-      /^body\.event_id: .*surrogate/,
+      /^event_id required: body\.event_id: .*surrogate/,
     );
     // invalid UTF-8 in a query decodes to U+FFFD (no surrogate reaches the code)
     expect((await request(t.app).get('/api/videos?search=%ED%A0%80')).status).toBe(200);
@@ -69,7 +69,7 @@ describe('hostile input: a 4xx in the envelope, never a 500', () => {
         .post('/api/videos/1/tags')
         .send({ tag: 'x'.repeat(1024 * 1024) }),
       400,
-      /^body\.tag: at most/,
+      /^Tag required: body\.tag: at most/,
     );
     expect(
       toHttpError(Object.assign(new Error('index row too large'), { code: '54000', severity: 'ERROR' })),
@@ -136,6 +136,40 @@ describe('hostile input: a 4xx in the envelope, never a 500', () => {
       `${filePart('a\u0000.mp4')}--${boundary}--\r\n`,
     );
     expect(nulName.status).toBe(400);
+  });
+
+  it('leads with the contract error text where api.md gives one, the field details after it', async () => {
+    const cases: [string, string, object, string][] = [
+      ['post', '/api/videos/1/tags', { tag: 5 }, 'Tag required'],
+      [
+        'post',
+        '/api/videos/1/time-range-tags',
+        { tag_name: 'a', start_time: 'x' },
+        'tag_name and start_time required',
+      ],
+      ['post', '/api/videos/1/keyframe-annotations', { timestamp: 'x' }, 'Missing required fields'],
+      ['post', '/api/tag-suggestions', { category: 5 }, 'category and tag_text required'],
+      ['post', '/api/yolo/configs', {}, 'Missing required fields'],
+      ['post', '/api/person-detections/assign-name', {}, 'Missing required fields'],
+      ['post', '/api/person-detections/unassign-name', { detection_ids: 'x' }, 'No detection IDs provided'],
+      ['post', '/api/camera-topology/suggest-links', {}, 'person_name required'],
+      ['post', '/api/download', { url: 5 }, 'URL required'],
+      ['post', '/api/sync/ecoeye/config', { api_key: 5 }, 'API key and secret required'],
+      ['get', '/api/tag-values/recent', {}, 'tag_name required'],
+      ['get', `/api/annotations/1/tags`, {}, 'annotation_type required'],
+    ];
+    for (const [method, path, body, text] of cases) {
+      const res =
+        method === 'get' ? await request(t.app).get(path) : await request(t.app).post(path).send(body);
+      expect({ path, status: res.status, error: res.body.error as string }).toEqual({
+        path,
+        status: 400,
+        error: expect.stringMatching(new RegExp(`^${text}(: |$)`)),
+      });
+    }
+    expect((await request(t.app).post('/api/videos/1/tags').send({})).body.error).toBe(
+      'Tag required: body.tag',
+    );
   });
 
   it('answers 415 for a JSON route sent another Content-Type, 405 for another method on a known path', async () => {

@@ -234,7 +234,7 @@ describe('videos, legacy video tags, behaviors (on the real legacy fixture)', ()
 
     it('400s an empty tag, 404s an unknown video', async () => {
       const res = await request(t.app).post('/api/videos/4/tags').send({ tag: ' ' }).expect(400);
-      expect(res.body).toEqual({ success: false, error: 'body.tag: Tag required' });
+      expect(res.body).toEqual({ success: false, error: 'Tag required: body.tag' });
       await request(t.app).post('/api/videos/4/tags').send({}).expect(400);
       await request(t.app).post('/api/videos/999999/tags').send({ tag: 'x' }).expect(404);
     });

@@ -38,6 +38,7 @@ export function ecoeyeSyncRoutes({ services }: RouteContext): ApiRouter {
         {
           method: 'post',
           path: '/api/sync/ecoeye/config',
+          invalid: 'API key and secret required',
           tag: TAG,
           summary:
             'Store the EcoEye key and secret encrypted (legacy format) and the scheduled sync interval',

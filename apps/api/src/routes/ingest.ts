@@ -55,6 +55,7 @@ export function ingestRoutes({ config, services }: RouteContext): ApiRouter {
       {
         method: 'post',
         path: '/api/download',
+        invalid: 'URL required',
         tag: 'ingest',
         summary: 'Queue a URL download (yt-dlp) as a job; duplicates and in-flight URLs are reported',
         body: urlBody,
@@ -76,6 +77,7 @@ export function ingestRoutes({ config, services }: RouteContext): ApiRouter {
       {
         method: 'post',
         path: '/api/video-info',
+        invalid: 'URL required',
         tag: 'ingest',
         summary: 'Metadata of a video URL via yt-dlp --dump-json',
         body: urlBody,

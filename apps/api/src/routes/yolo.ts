@@ -32,6 +32,7 @@ export function yoloRoutes({ services }: RouteContext): ApiRouter {
       {
         method: 'post',
         path: '/api/yolo/configs',
+        invalid: 'Missing required fields',
         tag: TAG,
         summary: 'Create an export config',
         body: newYoloConfigBody,
