@@ -17,7 +17,8 @@ export function applyServerTimeouts(server: Server, config: Config): void {
 export function bodyDeadline(ms: number): RequestHandler {
   return (req, res, next) => {
     const length = req.headers['content-length'];
-    const hasBody = (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+    const hasBody =
+      (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
     if (!hasBody || req.is('multipart/form-data')) return next();
     const timer = setTimeout(() => {
       // `complete`: the whole message arrived (read or not); a slow handler after that is not the client's fault

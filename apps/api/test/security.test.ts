@@ -94,7 +94,7 @@ describe('security', () => {
       );
       for (const answer of answers) {
         expect(answer.status).toBe(400);
-        expect(answer.body.error).toMatch(/^Export path not found in the exports folder: /);
+        expect(answer.body.error).toMatch(/^Export path not found: /);
       }
       const inside = await submit(path.join(dir, 'exports', 'run-1'));
       expect(inside.status).toBe(200);

@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { generateFakeEvents, startFakeEcoeye, type FakeEcoeye } from '@groundtruth/domain/testing/fake-ecoeye';
+import {
+  generateFakeEvents,
+  startFakeEcoeye,
+  type FakeEcoeye,
+} from '@groundtruth/domain/testing/fake-ecoeye';
 import { jobCatalog, jobProcessors } from '@groundtruth/domain';
 import { startJobRunner, type JobRunner } from '@groundtruth/jobs';
 import { ROUTE_SPECS, type RouteSpec } from '../../src/route';
@@ -85,7 +89,8 @@ export function problemOf(answer: Answer): string | undefined {
   if (!answer.contentType.includes('application/json')) return `not JSON: ${answer.contentType}`;
   try {
     const body = JSON.parse(answer.body) as { success?: unknown; error?: unknown };
-    if (body.success !== false || typeof body.error !== 'string') return `not the error envelope: ${answer.body}`;
+    if (body.success !== false || typeof body.error !== 'string')
+      return `not the error envelope: ${answer.body}`;
   } catch {
     return 'unparsable JSON';
   }
@@ -134,8 +139,9 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
     annotationId: await first('keyframe_annotations'),
     tagId: await first('time_range_tags'),
     config_id: [rows[0]!.config],
-    groupName: (await t.context.db.pool.query<{ name: string }>('SELECT group_name AS name FROM tag_groups LIMIT 2'))
-      .rows.map((row) => row.name),
+    groupName: (
+      await t.context.db.pool.query<{ name: string }>('SELECT group_name AS name FROM tag_groups LIMIT 2')
+    ).rows.map((row) => row.name),
     job_id: [rows[0]!.job],
     suggestionId: [rows[0]!.suggestion],
   };
@@ -205,7 +211,13 @@ export async function fuzz(
     }
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
-  const health = await send(target.port, { kind: 'health', route: '', method: 'GET', path: '/api/health', headers: {} });
+  const health = await send(target.port, {
+    kind: 'health',
+    route: '',
+    method: 'GET',
+    path: '/api/health',
+    headers: {},
+  });
   const findingsByKind: Record<string, number> = {};
   for (const finding of findings) findingsByKind[finding.kind] = (findingsByKind[finding.kind] ?? 0) + 1;
   return {

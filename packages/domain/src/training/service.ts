@@ -70,7 +70,7 @@ export class TrainingService {
       // Only folders under EXPORTS_DIR (symlinks resolved); outside and missing get the same answer.
       const real = await realPathInside(this.deps.config.EXPORTS_DIR, input.export_path);
       if (!real || !(await isDirectory(real))) {
-        throw new InvalidInputError(`Export path not found in the exports folder: ${input.export_path}`);
+        throw new InvalidInputError(`Export path not found: ${input.export_path}`);
       }
       exportPath = real;
     }
