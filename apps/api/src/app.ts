@@ -6,7 +6,7 @@ import { refuseCrossSiteWrites, requireWriteToken } from './auth';
 import type { AppContext } from './context';
 import { bodyDeadline } from './limits';
 import { badRequest, errorHandler, notFoundHandler } from './errors';
-import { bullBoardRoutes } from './admin/bull-board';
+import { bullBoardDocs, bullBoardRoutes } from './admin/bull-board';
 import { healthRoutes } from './routes/health';
 import { ecoeyeRelayRoutes } from './routes/ecoeye-relay';
 import { ecoeyeSyncRoutes } from './routes/ecoeye-sync';
@@ -24,7 +24,7 @@ import { unifiRoutes } from './routes/unifi';
 import { vibrationRoutes } from './routes/vibration';
 import { trainingRoutes } from './routes/training';
 import { yoloRoutes } from './routes/yolo';
-import { CHECK_RESPONSES, methodNotAllowed, ROUTE_SPECS, type ApiRouter } from './route';
+import { CHECK_RESPONSES, methodNotAllowed, ROUTE_SPECS, type ApiRouter, type RouteSpec } from './route';
 
 /**
  * The API's logger, as main.ts and the benchmark build it: JSON lines on stdout, buffered and written asynchronously,
@@ -118,7 +118,9 @@ export function createApp(context: AppContext, logger: Logger): express.Express 
   app.use(express.json({ limit: '10mb', verify: refuseDeepJson }));
   app.use(bullBoardRoutes(context));
   // Each area of the API is an ApiRouter (src/routes/<area>.ts); add new ones to this list.
+  let specs: RouteSpec[] = [];
   const areas: ApiRouter[] = [
+    bullBoardDocs(),
     healthRoutes(context),
     videoRoutes(context),
     annotationRoutes(context),
@@ -135,11 +137,11 @@ export function createApp(context: AppContext, logger: Logger): express.Express 
     ingestRoutes(context),
     trainingRoutes(context),
     yoloRoutes(context),
+    openApiRoutes(() => specs),
   ];
   for (const area of areas) app.use(area.router);
-  const specs = areas.flatMap((area) => area.specs);
+  specs = areas.flatMap((area) => area.specs);
   app.locals[ROUTE_SPECS] = specs;
-  app.use(openApiRoutes(() => specs));
   app.use(methodNotAllowed(specs));
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -26,6 +26,11 @@ export interface RouteSpec<
    * fields", …): the 400's message starts with it, the field details follow.
    */
   invalid?: string;
+  /**
+   * A body the handler reads itself (optional, or not JSON): documented in OpenAPI, not validated up front.
+   * `schema` describes the fields (a multipart file as `z.string().meta({ format: 'binary' })`).
+   */
+  documentedBody?: { contentType: 'application/json' | 'multipart/form-data'; schema: z.ZodType };
 }
 
 export interface RouteInput<P, Q, B> {
@@ -115,6 +120,12 @@ export class ApiRouter {
   readonly router = Router();
   readonly specs: RouteSpec[] = [];
 
+  /** A path served outside the ApiRouters (static files, Bull Board, the docs): listed in OpenAPI only. */
+  document(spec: RouteSpec): this {
+    this.specs.push(spec);
+    return this;
+  }
+
   route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
     spec: RouteSpec<P, Q, B>,
     handler: (input: RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => unknown,
@@ -173,11 +184,26 @@ function jsonSchema(schema: z.ZodType): unknown {
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 }
 
+function requestBodyOf(spec: RouteSpec): Record<string, unknown> {
+  if (spec.body) {
+    return {
+      requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body) } } },
+    };
+  }
+  if (spec.documentedBody) {
+    const { contentType, schema } = spec.documentedBody;
+    return { requestBody: { required: false, content: { [contentType]: { schema: jsonSchema(schema) } } } };
+  }
+  return {};
+}
+
 /** OpenAPI 3.1 document of every declared route. */
 export function openApiDocument(specs: RouteSpec[], info: { title: string; version: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const spec of specs) {
-    const path = spec.path.replace(/:(\w+)/g, '{$1}');
+    // `:id` and Express 5's wildcard `*path` (the rest of the path) are both `{name}` in OpenAPI
+    const path = spec.path.replace(/[:*](\w+)/g, '{$1}');
+    const wildcards = new Set([...spec.path.matchAll(/\*(\w+)/g)].map((match) => match[1]));
     const parameters: unknown[] = [];
     for (const [where, schema] of [
       ['path', spec.params],
@@ -189,17 +215,21 @@ export function openApiDocument(specs: RouteSpec[], info: { title: string; versi
           name,
           in: where,
           required: where === 'path' || !field.safeParse(undefined).success,
-          schema: jsonSchema(field),
+          schema: where === 'path' && wildcards.has(name) ? { type: 'string' } : jsonSchema(field),
+          ...(wildcards.has(name) ? { description: 'the rest of the path (may contain `/`)' } : {}),
         });
+      }
+    }
+    for (const name of wildcards) {
+      if (!parameters.some((parameter) => (parameter as { name: string }).name === name)) {
+        parameters.push({ name, in: 'path', required: true, schema: { type: 'string' } });
       }
     }
     (paths[path] ??= {})[spec.method] = {
       summary: spec.summary,
       tags: [spec.tag],
       parameters,
-      ...(spec.body
-        ? { requestBody: { content: { 'application/json': { schema: jsonSchema(spec.body) } } } }
-        : {}),
+      ...requestBodyOf(spec),
       responses: {
         200: {
           description: 'OK',

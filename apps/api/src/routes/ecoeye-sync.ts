@@ -67,6 +67,7 @@ export function ecoeyeSyncRoutes({ services }: RouteContext): ApiRouter {
           path: '/api/sync/ecoeye/alerts',
           tag: TAG,
           summary: 'Run an alert sync now (default window: the last 24 h); recorded in sync_history',
+          documentedBody: { contentType: 'application/json', schema: alertSyncBody },
           response: alertSyncResponse,
         },
         ({ req }) => ecoeyeSync.syncNow(validate(alertSyncBody, req.body ?? {}, 'body')),
@@ -78,6 +79,7 @@ export function ecoeyeSyncRoutes({ services }: RouteContext): ApiRouter {
           tag: TAG,
           summary:
             'Download up to `limit` pending alert videos now (each registered as a video, exactly once)',
+          documentedBody: { contentType: 'application/json', schema: downloadVideosBody },
           response: downloadVideosResponse,
         },
         ({ req }) => ecoeyeSync.downloadPending(validate(downloadVideosBody, req.body ?? {}, 'body').limit),

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import multer from 'multer';
 import type { Request, Response } from 'express';
+import { z } from 'zod';
 import {
   downloadStatusResponse,
   queueDownloadResponse,
@@ -91,6 +92,10 @@ export function ingestRoutes({ config, services }: RouteContext): ApiRouter {
         path: '/api/upload',
         tag: 'ingest',
         summary: 'Upload a video (multipart `file`, optional `title`, `notes`); probed and thumbnailed',
+        documentedBody: {
+          contentType: 'multipart/form-data',
+          schema: uploadFields.extend({ file: z.string().meta({ format: 'binary' }) }),
+        },
         response: uploadResponse,
       },
       async ({ req, res }) => {

@@ -65,6 +65,12 @@ export function pageRoutes({ config }: AppContext): ApiRouter {
     );
   }
   const staticDir = path.resolve(webDir, 'static');
+  api.document({
+    method: 'get',
+    path: '/static/*path',
+    tag: 'pages',
+    summary: "The UI's static assets from WEB_DIR/static (cached for an hour)",
+  });
   api.router.use(
     '/static',
     refuseEscapingSymlinks(staticDir),

@@ -5,6 +5,7 @@ import {
   yoloActivityTagsResponse,
   yoloConfigParams,
   yoloConfigsResponse,
+  yoloExportBody,
   yoloExportResult,
   yoloFilterBody,
   yoloPreviewResponse,
@@ -73,6 +74,7 @@ export function yoloRoutes({ services }: RouteContext): ApiRouter {
         tag: TAG,
         summary: 'Export the dataset (runs as a worker job; answers with its result)',
         params: yoloConfigParams,
+        documentedBody: { contentType: 'application/json', schema: yoloExportBody },
         response: yoloExportResult,
       },
       // The body is optional and checked after the config (404 first), so the service takes it as it came.
