@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { deepJson } from './fuzz/arbitraries';
 import { jsonNestsDeeperThan, MAX_JSON_DEPTH, findUnsafeInput } from '@groundtruth/domain';
@@ -9,15 +12,23 @@ import { startTestApp, type TestApp } from './harness';
 describe('hostile input: a 4xx in the envelope, never a 500', () => {
   let t: TestApp;
   let annotationId: number;
+  let dir: string;
   beforeAll(async () => {
-    t = await startTestApp();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'gt-hostile-'));
+    t = await startTestApp({
+      DOWNLOADS_DIR: path.join(dir, 'downloads'),
+      THUMBNAILS_DIR: path.join(dir, 'thumbnails'),
+    });
     await loadLegacyFixture(t.context.db.pool);
     const { rows } = await t.context.db.pool.query<{ id: number }>(
       'SELECT id FROM keyframe_annotations ORDER BY id LIMIT 1',
     );
     annotationId = rows[0]!.id;
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   const expectError = (res: request.Response, status: number, text: RegExp | string) => {
     expect(res.status).toBe(status);
@@ -135,7 +146,18 @@ describe('hostile input: a 4xx in the envelope, never a 500', () => {
       `multipart/form-data; boundary=${boundary}`,
       `${filePart('a\u0000.mp4')}--${boundary}--\r\n`,
     );
-    expect(nulName.status).toBe(400);
+    expectError(nulName, 400, /^No file provided: malformed/); // busboy refuses a raw NUL in a header
+    const encodedNul = await post(
+      `multipart/form-data; boundary=${boundary}`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8''a%00.mp4\r\n\r\nabc\r\n--${boundary}--\r\n`,
+    );
+    expectError(encodedNul, 400, /^file\.filename: .*NUL/);
+    const nulTitle = await post(
+      `multipart/form-data; boundary=${boundary}`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\na\u0000b\r\n${filePart('a.mp4')}--${boundary}--\r\n`,
+    );
+    expectError(nulTitle, 400, /^body\.title: .*NUL/);
+    expect(readdirSync(path.join(dir, 'downloads'))).toEqual([]); // no temp file stays behind
   });
 
   it('leads with the contract error text where api.md gives one, the field details after it', async () => {

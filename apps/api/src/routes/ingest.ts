@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import multer from 'multer';
 import type { Request, Response } from 'express';
@@ -8,6 +9,8 @@ import {
   downloadStatusResponse,
   queueDownloadResponse,
   uploadFields,
+  unsafeTextReason,
+  type UploadFields,
   uploadResponse,
   urlBody,
   videoInfoResponse,
@@ -101,7 +104,16 @@ export function ingestRoutes({ config, services }: RouteContext): ApiRouter {
       async ({ req, res }) => {
         await receiveUpload(upload, req, res);
         const file = req.file && { path: req.file.path, originalName: req.file.originalname };
-        return ingest.registerUpload(file, validate(uploadFields, req.body ?? {}, 'body'));
+        let fields: UploadFields;
+        try {
+          const unsafeName = file && unsafeTextReason(file.originalName);
+          if (unsafeName) throw badRequest(`file.filename: ${unsafeName}`);
+          fields = validate(uploadFields, req.body ?? {}, 'body');
+        } catch (error) {
+          if (file) await rm(file.path, { force: true }); // refused before the service took the temp file on
+          throw error;
+        }
+        return ingest.registerUpload(file, fields);
       },
     );
 }
