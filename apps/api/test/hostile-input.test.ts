@@ -3,7 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { deepJson } from './fuzz/arbitraries';
-import { jsonNestsDeeperThan, MAX_JSON_DEPTH, findUnsafeInput } from '@groundtruth/domain';
+import {
+  findUnsafeInput,
+  jobCatalog,
+  jobProcessors,
+  jsonNestsDeeperThan,
+  MAX_JSON_DEPTH,
+} from '@groundtruth/domain';
+import { startJobRunner } from '@groundtruth/jobs';
 import { toHttpError } from '../src/errors';
 import { loadLegacyFixture } from './fixture';
 import { startTestApp, type TestApp } from './harness';
@@ -18,6 +25,7 @@ describe('hostile input: a 4xx in the envelope, never a 500', () => {
     t = await startTestApp({
       DOWNLOADS_DIR: path.join(dir, 'downloads'),
       THUMBNAILS_DIR: path.join(dir, 'thumbnails'),
+      EXPORTS_DIR: path.join(dir, 'exports'),
     });
     await loadLegacyFixture(t.context.db.pool);
     const { rows } = await t.context.db.pool.query<{ id: number }>(
@@ -225,5 +233,31 @@ describe('hostile input: a 4xx in the envelope, never a 500', () => {
       400,
       /body\.export_config_id/,
     );
+  });
+
+  it('a stored filter value outside INTEGER makes a YOLO export select nothing, not fail', async () => {
+    const runner = startJobRunner({
+      backend: t.context.queue,
+      catalog: jobCatalog,
+      processors: jobProcessors(t.context.services),
+    });
+    try {
+      const created = await request(t.app)
+        .post('/api/yolo/configs')
+        .send({ config_name: 'hostile', class_mapping: { walking: 0 } })
+        .expect(200);
+      const configId = created.body.config_id as number;
+      for (const value of ['1e10', '99999999999999999999', '-5']) {
+        await request(t.app)
+          .post(`/api/yolo/configs/${configId}/filters`)
+          .send({ filter_type: 'video_id', filter_value: value })
+          .expect(200);
+      }
+      const exported = await request(t.app).post(`/api/yolo/configs/${configId}/export`).send({});
+      expect(exported.status).toBe(200);
+      expect(exported.body).toMatchObject({ success: true, video_count: 0 });
+    } finally {
+      await runner.close();
+    }
   });
 });
