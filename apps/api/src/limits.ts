@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import { STATUS_CODES, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { RequestHandler } from 'express';
 import type { Config } from '@groundtruth/config';
 
@@ -11,6 +12,28 @@ export function applyServerTimeouts(server: Server, config: Config): void {
   server.headersTimeout = 20_000;
   server.requestTimeout = 0;
   server.setTimeout(config.API_IDLE_TIMEOUT_MS);
+  server.on('clientError', answerClientError);
+}
+
+/**
+ * What Node's HTTP parser refuses before the app sees a request (headers over 16 KiB, a malformed request line)
+ * is answered in the envelope too, instead of Node's bare status line.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const body = JSON.stringify({
+    success: false,
+    error: `${STATUS_CODES[status]}: ${error.code ?? 'bad request'}`,
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** A body that does not arrive in time answers 408 and the connection closes (a slow sender holds no parser). */

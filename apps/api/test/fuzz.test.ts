@@ -16,7 +16,7 @@ describe('hostile input on every route', () => {
 
   it('answers no 5xx and only enveloped JSON errors, and stays healthy', async () => {
     const seed = fuzzSeed();
-    const report = await fuzz(target, { seed, perRoute: Number(process.env.FUZZ_PER_ROUTE ?? 25) });
+    const report = await fuzz(target, { seed, perRoute: Number(process.env.FUZZ_PER_ROUTE ?? 60) });
     const summary = summarize(report);
     console.log(summary);
     expect(report.routes).toBeGreaterThan(80);

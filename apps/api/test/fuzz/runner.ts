@@ -11,6 +11,7 @@ import {
 } from '@groundtruth/domain/testing/fake-ecoeye';
 import { jobCatalog, jobProcessors } from '@groundtruth/domain';
 import { startJobRunner, type JobRunner } from '@groundtruth/jobs';
+import { applyServerTimeouts } from '../../src/limits';
 import { ROUTE_SPECS, type RouteSpec } from '../../src/route';
 import { loadLegacyFixture } from '../fixture';
 import { startTestApp, type TestApp } from '../harness';
@@ -152,6 +153,7 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
     concurrency: 2,
   });
   const server = t.app.listen(0, '127.0.0.1');
+  applyServerTimeouts(server, t.context.config);
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   return {
