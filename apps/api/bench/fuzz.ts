@@ -15,7 +15,11 @@ async function main(): Promise<void> {
   const target = await startFuzzTarget();
   try {
     const started = performance.now();
-    const report = await fuzz(target, { seed, perRoute, concurrency: Number(process.env.FUZZ_CONCURRENCY ?? 4) });
+    const report = await fuzz(target, {
+      seed,
+      perRoute,
+      concurrency: Number(process.env.FUZZ_CONCURRENCY ?? 4),
+    });
     const seconds = (performance.now() - started) / 1000;
     console.log(summarize(report, 200));
     console.log(
