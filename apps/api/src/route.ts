@@ -23,9 +23,10 @@ export interface RouteSpec<
   response?: z.ZodType;
   /**
    * The contract's error text for a query or body that does not fit (api.md: "Tag required", "Missing required
-   * fields", …): the 400's message starts with it, the field details follow.
+   * fields", …): the 400's message starts with it, the field details follow. Per field (`{ annotation_type:
+   * 'Invalid annotation_type' }`) when the contract names the text of one field only.
    */
-  invalid?: string;
+  invalid?: string | Record<string, string>;
   /**
    * A body the handler reads itself (optional, or not JSON): documented in OpenAPI, not validated up front.
    * `schema` describes the fields (a multipart file as `z.string().meta({ format: 'binary' })`).
@@ -73,13 +74,21 @@ function validateParams<T extends z.ZodType>(schema: T, value: Record<string, un
   }
 }
 
+/** The contract text for this 400 message: the route's, or that of the first field named (`body.<field>: …`). */
+function contractText(invalid: RouteSpec['invalid'], message: string): string | undefined {
+  if (typeof invalid !== 'object') return invalid;
+  const field = /^(?:body|query)\.([^.:]+)/.exec(message)?.[1];
+  return field === undefined ? undefined : invalid[field];
+}
+
 /** Runs `parse`; a 400 it throws leads with the route's contract text (`Tag required: body.tag: …`). */
-function withContractText<T>(text: string | undefined, parse: () => T): T {
+function withContractText<T>(invalid: RouteSpec['invalid'], parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    if (!text || !(error instanceof HttpError) || error.status !== 400 || error.message.startsWith(text))
-      throw error;
+    if (!(error instanceof HttpError) || error.status !== 400) throw error;
+    const text = contractText(invalid, error.message);
+    if (!text || error.message.startsWith(text)) throw error;
     // `body.tag: Tag required` → `Tag required: body.tag`
     throw new HttpError(400, `${text}: ${error.message.replaceAll(`: ${text}`, '')}`, error.extra);
   }
@@ -238,7 +247,7 @@ export function openApiDocument(specs: RouteSpec[], info: { title: string; versi
             : {}),
         },
         400: {
-          description: `Invalid input: \`{ success: false, error }\`${spec.invalid ? `, the error starting "${spec.invalid}",` : ''} naming the field`,
+          description: `Invalid input: \`{ success: false, error }\`${spec.invalid ? `, the error starting "${Object.values(typeof spec.invalid === 'string' ? { all: spec.invalid } : spec.invalid).join('" or "')}",` : ''} naming the field`,
         },
       },
     };

@@ -330,7 +330,7 @@ describe('time-range tags, keyframe annotations, annotation tags (on the real le
         .post('/api/annotations/8/tags')
         .send({ annotation_type: 'video', tags: {} })
         .expect(400);
-      expect(bad.body.error).toBe('body.annotation_type: Invalid annotation_type');
+      expect(bad.body.error).toBe('Invalid annotation_type: body.annotation_type');
       await request(t.app)
         .post('/api/annotations/8/tags')
         .send({ annotation_type: 'keyframe', tags: [] })

@@ -187,6 +187,7 @@ describe('hostile input: a 4xx in the envelope, never a 500', () => {
       ['post', '/api/sync/ecoeye/config', { api_key: 5 }, 'API key and secret required'],
       ['get', '/api/tag-values/recent', {}, 'tag_name required'],
       ['get', `/api/annotations/1/tags`, {}, 'annotation_type required'],
+      ['post', `/api/annotations/1/tags`, { annotation_type: 'zz' }, 'Invalid annotation_type'],
     ];
     for (const [method, path, body, text] of cases) {
       const res =

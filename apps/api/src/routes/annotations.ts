@@ -182,6 +182,7 @@ export function annotationRoutes({ services }: RouteContext): ApiRouter {
       {
         method: 'post',
         path: '/api/annotations/:annotationId/tags',
+        invalid: { annotation_type: 'Invalid annotation_type' },
         tag: 'annotation tags',
         summary:
           "Replace an annotation's structured tags (scenario keys → _scenario_data; unknown groups dropped; person_name kept unless sent)",
