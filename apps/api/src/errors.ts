@@ -54,6 +54,14 @@ function prismaStatus(error: unknown): HttpError | undefined {
   return undefined;
 }
 
+/** Prisma refuses a number its column type cannot hold before any SQL runs (1e308 for an INTEGER column). */
+function prismaOutOfRange(error: unknown): HttpError | undefined {
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  if (name !== 'PrismaClientValidationError' || typeof message !== 'string') return undefined;
+  const field = /Unable to fit value \S+ into a .* for field `(\w+)`/.exec(message)?.[1];
+  return field ? badRequest(`Invalid value: out of range for ${field}`) : undefined;
+}
+
 type ErrorLike = {
   code?: unknown;
   severity?: unknown;
@@ -119,7 +127,12 @@ export function toHttpError(error: unknown): HttpError {
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new HttpError(status, (error as Error).message || 'Bad request');
   }
-  return postgresStatus(error) ?? prismaStatus(error) ?? new HttpError(500, 'Internal server error');
+  return (
+    postgresStatus(error) ??
+    prismaStatus(error) ??
+    prismaOutOfRange(error) ??
+    new HttpError(500, 'Internal server error')
+  );
 }
 
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {

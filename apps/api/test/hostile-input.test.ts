@@ -95,7 +95,7 @@ describe('hostile input: a 4xx in the envelope, never a 500', () => {
     ).toMatchObject({ status: 400 });
   });
 
-  it('maps client SQLSTATEs to 400/409, from node-postgres and through Prisma’s driver adapter', () => {
+  it('maps client SQLSTATEs to 400/409, from node-postgres and through Prisma’s driver adapter', async () => {
     const pgError = (code: string) => Object.assign(new Error(code), { code, severity: 'ERROR' });
     for (const code of ['22021', '22P05', '22003', '22P02', '22001', '54000', '23503', '23502']) {
       expect(toHttpError(pgError(code)).status).toBe(400);
@@ -107,6 +107,25 @@ describe('hostile input: a 4xx in the envelope, never a 500', () => {
     });
     expect(toHttpError(viaPrisma).status).toBe(400);
     expect(toHttpError(pgError('57014')).status).toBe(500); // a statement timeout is the server's
+    const unfit = Object.assign(
+      new Error('Unable to fit value 1e+308 into a 64-bit signed integer for field `bboxY`'),
+      {
+        name: 'PrismaClientValidationError',
+      },
+    );
+    expect(toHttpError(unfit)).toMatchObject({
+      status: 400,
+      message: 'Invalid value: out of range for bboxY',
+    });
+    expect(
+      toHttpError(
+        Object.assign(new Error('Argument `x` is missing.'), { name: 'PrismaClientValidationError' }),
+      ).status,
+    ).toBe(500);
+    const huge = await request(t.app)
+      .put(`/api/keyframe-annotations/${annotationId}`)
+      .send({ bbox_y: 1e308 });
+    expect(huge.status).toBe(400);
   });
 
   it('refuses JSON nested deeper than the bound before parsing, counting no brackets inside strings', async () => {
