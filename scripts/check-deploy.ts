@@ -114,6 +114,8 @@ async function main(): Promise<void> {
       PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
       HOME: mediaDir,
       NODE_ENV: 'production',
+      // production refuses the legacy default secret
+      GROUNDTRUTH_ENCRYPTION_SECRET: randomBytes(16).toString('hex'),
       LOG_LEVEL: 'info',
       DATABASE_URL: url,
       REDIS_URL,

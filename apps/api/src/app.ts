@@ -1,10 +1,12 @@
 import express, { type RequestHandler } from 'express';
 import { pino, type Level, type Logger } from 'pino';
 import type { Config } from '@groundtruth/config';
-import { requireWriteToken } from './auth';
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from '@groundtruth/domain';
+import { refuseCrossSiteWrites, requireWriteToken } from './auth';
 import type { AppContext } from './context';
-import { errorHandler, notFoundHandler } from './errors';
-import { bullBoardRoutes } from './admin/bull-board';
+import { bodyDeadline } from './limits';
+import { badRequest, errorHandler, notFoundHandler } from './errors';
+import { bullBoardDocs, bullBoardRoutes } from './admin/bull-board';
 import { healthRoutes } from './routes/health';
 import { ecoeyeRelayRoutes } from './routes/ecoeye-relay';
 import { ecoeyeSyncRoutes } from './routes/ecoeye-sync';
@@ -22,7 +24,7 @@ import { unifiRoutes } from './routes/unifi';
 import { vibrationRoutes } from './routes/vibration';
 import { trainingRoutes } from './routes/training';
 import { yoloRoutes } from './routes/yolo';
-import { CHECK_RESPONSES, ROUTE_SPECS, type ApiRouter } from './route';
+import { CHECK_RESPONSES, methodNotAllowed, ROUTE_SPECS, type ApiRouter, type RouteSpec } from './route';
 
 /**
  * The API's logger, as main.ts and the benchmark build it: JSON lines on stdout, buffered and written asynchronously,
@@ -92,6 +94,13 @@ function requestLogger(app: express.Express, logger: Logger, production: boolean
   };
 }
 
+/** express.json's `verify`: runs on the raw bytes before JSON.parse. */
+function refuseDeepJson(_req: unknown, _res: unknown, raw: Buffer): void {
+  if (jsonNestsDeeperThan(raw, MAX_JSON_DEPTH)) {
+    throw badRequest(`body: JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+}
+
 export function createApp(context: AppContext, logger: Logger): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -101,11 +110,17 @@ export function createApp(context: AppContext, logger: Logger): express.Express 
   app.set('etag', () => undefined);
   app.set(CHECK_RESPONSES, context.config.NODE_ENV !== 'production');
   app.use(requestLogger(app, logger, context.config.NODE_ENV === 'production'));
-  app.use(express.json({ limit: '10mb' }));
+  // Cross-site writes (Bull Board's too) and the token are checked before any body is read, and a JSON body's
+  // nesting is measured before it is parsed.
+  app.use(refuseCrossSiteWrites());
   app.use(requireWriteToken(context.config.API_WRITE_TOKEN));
+  app.use(bodyDeadline(context.config.API_BODY_TIMEOUT_MS));
+  app.use(express.json({ limit: '10mb', verify: refuseDeepJson }));
   app.use(bullBoardRoutes(context));
   // Each area of the API is an ApiRouter (src/routes/<area>.ts); add new ones to this list.
+  let specs: RouteSpec[] = [];
   const areas: ApiRouter[] = [
+    bullBoardDocs(),
     healthRoutes(context),
     videoRoutes(context),
     annotationRoutes(context),
@@ -122,11 +137,12 @@ export function createApp(context: AppContext, logger: Logger): express.Express 
     ingestRoutes(context),
     trainingRoutes(context),
     yoloRoutes(context),
+    openApiRoutes(() => specs),
   ];
   for (const area of areas) app.use(area.router);
-  const specs = areas.flatMap((area) => area.specs);
+  specs = areas.flatMap((area) => area.specs);
   app.locals[ROUTE_SPECS] = specs;
-  app.use(openApiRoutes(() => specs));
+  app.use(methodNotAllowed(specs));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

@@ -30,6 +30,19 @@ export function describeZodError(error: ZodError, where?: string): string {
     .join('; ');
 }
 
+/** Prisma request errors a client's value causes (too long, wrong type, out of range, a missing required value). */
+const PRISMA_INVALID_VALUE = new Set([
+  'P2000',
+  'P2005',
+  'P2006',
+  'P2007',
+  'P2011',
+  'P2012',
+  'P2019',
+  'P2020',
+  'P2033',
+]);
+
 /** Prisma's known request errors carry a code; map the ones a client can cause. */
 function prismaStatus(error: unknown): HttpError | undefined {
   const code = (error as { code?: unknown }).code;
@@ -37,6 +50,56 @@ function prismaStatus(error: unknown): HttpError | undefined {
   if (code === 'P2025') return notFound('Not found');
   if (code === 'P2002') return conflict('Already exists');
   if (code === 'P2003') return badRequest('Referenced record does not exist');
+  if (PRISMA_INVALID_VALUE.has(code)) return badRequest('Invalid value');
+  return undefined;
+}
+
+/** Prisma refuses a number its column type cannot hold before any SQL runs (1e308 for an INTEGER column). */
+function prismaOutOfRange(error: unknown): HttpError | undefined {
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  if (name !== 'PrismaClientValidationError' || typeof message !== 'string') return undefined;
+  const field = /Unable to fit value \S+ into a .* for field `(\w+)`/.exec(message)?.[1];
+  return field ? badRequest(`Invalid value: out of range for ${field}`) : undefined;
+}
+
+type ErrorLike = {
+  code?: unknown;
+  severity?: unknown;
+  originalCode?: unknown;
+  cause?: unknown;
+  meta?: unknown;
+  driverAdapterError?: unknown;
+};
+
+/**
+ * The PostgreSQL SQLSTATE behind an error: node-postgres's own error (`code` with a `severity`), or one carried by
+ * Prisma's driver adapter (`originalCode`, under `cause` / `meta.driverAdapterError`).
+ */
+export function sqlState(error: unknown): string | undefined {
+  let current = error as ErrorLike | undefined;
+  for (let hops = 0; current && typeof current === 'object' && hops < 6; hops++) {
+    if (typeof current.originalCode === 'string') return current.originalCode;
+    if (typeof current.code === 'string' && typeof current.severity === 'string') return current.code;
+    const meta = current.meta as ErrorLike | undefined;
+    current = (current.driverAdapterError ?? meta?.driverAdapterError ?? current.cause) as
+      ErrorLike | undefined;
+  }
+  return undefined;
+}
+
+/**
+ * SQLSTATEs a client's input causes: class 22 (data exception: NUL or bytes the encoding cannot take 22021/22P05,
+ * out of range 22003, bad text representation 22P02, too long 22001, …), 54000 (an index row too large), and the
+ * integrity violations (23502 not null, 23503 foreign key, 23514 check; 23505 unique is a conflict).
+ */
+function postgresStatus(error: unknown): HttpError | undefined {
+  const state = sqlState(error);
+  if (!state) return undefined;
+  if (state.startsWith('22')) return badRequest(`Invalid value (SQLSTATE ${state})`);
+  if (state === '54000') return badRequest('Value too long (SQLSTATE 54000)');
+  if (state === '23503') return badRequest('Referenced record does not exist');
+  if (state === '23505') return conflict('Already exists');
+  if (state === '23502' || state === '23514') return badRequest(`Invalid value (SQLSTATE ${state})`);
   return undefined;
 }
 
@@ -64,7 +127,12 @@ export function toHttpError(error: unknown): HttpError {
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new HttpError(status, (error as Error).message || 'Bad request');
   }
-  return prismaStatus(error) ?? new HttpError(500, 'Internal server error');
+  return (
+    postgresStatus(error) ??
+    prismaStatus(error) ??
+    prismaOutOfRange(error) ??
+    new HttpError(500, 'Internal server error')
+  );
 }
 
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {

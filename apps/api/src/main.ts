@@ -1,11 +1,16 @@
-import { loadConfig } from '@groundtruth/config';
+import { configWarnings, loadConfig } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
 import { createQueueBackend, queueOptionsFromConfig } from '@groundtruth/queue';
 import { createApp, createLogger } from './app';
 import { createAppContext } from './context';
+import { applyServerTimeouts } from './limits';
 
 const config = loadConfig();
 const logger = createLogger(config);
+for (const warning of configWarnings(config)) {
+  if (config.NODE_ENV === 'production') logger.warn(`SECURITY WARNING: ${warning}`);
+  else logger.info(warning);
+}
 const db = createDatabase(databaseOptionsFromConfig(config, 'groundtruth-api'));
 const queue = createQueueBackend(queueOptionsFromConfig(config));
 const context = createAppContext({ config, db, queue });
@@ -16,6 +21,7 @@ const server = createApp(context, logger).listen(config.API_PORT, config.API_HOS
     `API listening on http://${config.API_HOST === '0.0.0.0' ? 'localhost' : config.API_HOST}:${config.API_PORT}`,
   );
 });
+applyServerTimeouts(server, config);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

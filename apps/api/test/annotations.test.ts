@@ -102,7 +102,7 @@ describe('time-range tags, keyframe annotations, annotation tags (on the real le
         error: 'Tag not found',
       });
       await request(t.app).put('/api/time-range-tags/1').send({ end_time: 'soon' }).expect(400);
-      await request(t.app).delete('/api/time-range-tags/-1').expect(400);
+      await request(t.app).delete('/api/time-range-tags/-1').expect(404);
     });
   });
 
@@ -357,7 +357,7 @@ describe('time-range tags, keyframe annotations, annotation tags (on the real le
         .post('/api/annotations/8/tags')
         .send({ annotation_type: 'video', tags: {} })
         .expect(400);
-      expect(bad.body.error).toBe('body.annotation_type: Invalid annotation_type');
+      expect(bad.body.error).toBe('Invalid annotation_type: body.annotation_type');
       await request(t.app)
         .post('/api/annotations/8/tags')
         .send({ annotation_type: 'keyframe', tags: [] })

@@ -380,7 +380,7 @@ describe('EcoEye sync, relay proxy and settings', () => {
       });
       expect((await api().post('/api/ecoeye/tags/remove').send({ event_ids: 'x' })).status).toBe(400);
       expect((await api().delete(`/api/ecoeye/tags/${created.body.tag.id}`)).body).toEqual({ success: true });
-      expect((await api().delete('/api/ecoeye/tags/abc')).status).toBe(400);
+      expect((await api().delete('/api/ecoeye/tags/abc')).status).toBe(404);
     });
 
     it('answers 500 JSON when the relay is unreachable', async () => {

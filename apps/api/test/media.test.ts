@@ -165,6 +165,8 @@ describe('media files, UI pages, system status', () => {
 
   it('documents the media routes in the OpenAPI document', async () => {
     const doc = (await request(t.app).get('/api/openapi.json').expect(200)).body;
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/downloads/*path', '/thumbnails/*path']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/downloads/{path}', '/thumbnails/{path}']),
+    );
   });
 });

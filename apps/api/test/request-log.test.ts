@@ -41,7 +41,7 @@ describe('request log', () => {
     const { app, logged } = loggedApp('production');
     await request(app).get('/api/videos?limit=1').set('Authorization', 'Bearer s3cret').expect(200);
     await request(app).get('/api/videos/999999').expect(404);
-    await request(app).get('/api/videos/abc').expect(400);
+    await request(app).get('/api/videos/abc').expect(404);
     await request(app).get('/api/health');
     const lines = await logged();
     expect(lines).toEqual([
@@ -53,7 +53,7 @@ describe('request log', () => {
         res: { statusCode: 404 },
         responseTime: expect.any(Number),
       }),
-      expect.objectContaining({ req: { method: 'GET', url: '/api/videos/abc' }, res: { statusCode: 400 } }),
+      expect.objectContaining({ req: { method: 'GET', url: '/api/videos/abc' }, res: { statusCode: 404 } }),
     ]);
     expect(JSON.stringify(lines)).not.toContain('s3cret');
   });

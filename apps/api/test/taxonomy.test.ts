@@ -219,7 +219,7 @@ describe('taxonomy and tag suggestion routes', () => {
         .send({ category: 'x', tag_text: 'y', is_negative: 'false' })
         .expect(400);
       expect(wrongType.body.error).toContain('is_negative');
-      const notJson = await request(t.app).post('/api/tag-suggestions').type('text').send('x').expect(400);
+      const notJson = await request(t.app).post('/api/tag-suggestions').type('text').send('x').expect(415);
       expect(notJson.body.success).toBe(false);
     });
 
@@ -266,7 +266,7 @@ describe('taxonomy and tag suggestion routes', () => {
         .send({ sort_order: 'x' })
         .expect(400);
       expect(bad.body.error).toContain('sort_order');
-      await request(t.app).put('/api/tag-suggestions/abc').send({}).expect(400);
+      await request(t.app).put('/api/tag-suggestions/abc').send({}).expect(404);
     });
 
     it('deletes; soft failure when unknown', async () => {
@@ -274,7 +274,7 @@ describe('taxonomy and tag suggestion routes', () => {
       expect(await t.context.db.prisma.tagSuggestion.count({ where: { id: createdId } })).toBe(0);
       const again = await request(t.app).delete(`/api/tag-suggestions/${createdId}`).expect(200);
       expect(again.body).toEqual({ success: false, error: 'Suggestion not found' });
-      await request(t.app).delete('/api/tag-suggestions/-1').expect(400);
+      await request(t.app).delete('/api/tag-suggestions/-1').expect(404);
     });
   });
 

@@ -27,6 +27,7 @@ describe('training dispatch over S3 + SQS (local fakes speaking the AWS protocol
     writeFileSync(path.join(exportDir, 'train', 'labels', 'a.txt'), '0 0.5 0.5 0.1 0.1\n');
     t = await startTestApp({
       TRAINING_BACKEND: 'sqs',
+      EXPORTS_DIR: exportDir,
       AWS_ENDPOINT_URL: aws.url,
       AWS_REGION: 'us-east-2',
       SQS_QUEUE_URL: queueUrl,

@@ -11,6 +11,9 @@ const booleanFromEnv = z
   .optional()
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+/** The legacy app's fallback key (it decrypts legacy archives' stored credentials); refused in production. */
+export const DEFAULT_ENCRYPTION_SECRET = 'default-secret-change-me';
+
 /**
  * Every setting of the platform, read from the environment. This is the one config loader: apps and packages
  * take the slice they need from `loadConfig()`. README's "Configuration" table documents each variable.
@@ -33,12 +36,16 @@ export const configSchema = z.object({
   API_HOST: z.string().default('0.0.0.0'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(5000),
   API_WRITE_TOKEN: optionalString,
+  /** A request body other than an upload must arrive within this long (408 otherwise). */
+  API_BODY_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
+  /** A connection without traffic for this long is closed (uploads keep it busy; no overall request deadline). */
+  API_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1).default(120_000),
   WEB_DIR: optionalString,
   DOWNLOADS_DIR: z.string().default('downloads'),
   THUMBNAILS_DIR: z.string().default('thumbnails'),
   EXPORTS_DIR: z.string().default('exports'),
 
-  GROUNDTRUTH_ENCRYPTION_SECRET: z.string().min(1).default('default-secret-change-me'),
+  GROUNDTRUTH_ENCRYPTION_SECRET: z.string().min(1).default(DEFAULT_ENCRYPTION_SECRET),
   ECOEYE_BASE_URL: z.string().url().default('https://alert.ecoeyetech.com'),
   ECOEYE_API_KEY: optionalString,
   /** The yt-dlp executable for URL downloads (a name on PATH or a path). */
@@ -81,7 +88,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
-  return result.data;
+  const config = result.data;
+  if (
+    config.NODE_ENV === 'production' &&
+    config.GROUNDTRUTH_ENCRYPTION_SECRET === DEFAULT_ENCRYPTION_SECRET
+  ) {
+    throw new ConfigError([
+      'GROUNDTRUTH_ENCRYPTION_SECRET: the default secret is refused under NODE_ENV=production (set a secret of your own)',
+    ]);
+  }
+  return config;
+}
+
+/** What an operator must hear at start-up: settings that leave the server open. */
+export function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (!config.API_WRITE_TOKEN) {
+    warnings.push(
+      'API_WRITE_TOKEN is not set: anyone who reaches this server can change and delete data (cross-site browser ' +
+        'writes are still refused). Set API_WRITE_TOKEN to require `Authorization: Bearer <token>` on writes.',
+    );
+  }
+  return warnings;
 }
 
 /** Like loadConfig, but DATABASE_URL must be set. */

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, requireDatabaseUrl } from '../src';
+import { ConfigError, configWarnings, loadConfig, requireDatabaseUrl } from '../src';
 
 describe('loadConfig', () => {
   it('applies defaults for an empty environment', () => {
@@ -29,5 +29,27 @@ describe('loadConfig', () => {
 
   it('requireDatabaseUrl explains what is missing', () => {
     expect(() => requireDatabaseUrl(loadConfig({}))).toThrow(/DATABASE_URL: required/);
+  });
+});
+
+describe('production safety', () => {
+  it('refuses the default encryption secret under NODE_ENV=production, and accepts an own one', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /GROUNDTRUTH_ENCRYPTION_SECRET: the default secret/,
+    );
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', GROUNDTRUTH_ENCRYPTION_SECRET: 'default-secret-change-me' }),
+    ).toThrow(ConfigError);
+    expect(loadConfig({ NODE_ENV: 'production', GROUNDTRUTH_ENCRYPTION_SECRET: 'own' }).NODE_ENV).toBe(
+      'production',
+    );
+    expect(loadConfig({ NODE_ENV: 'development' }).GROUNDTRUTH_ENCRYPTION_SECRET).toBe(
+      'default-secret-change-me',
+    );
+  });
+
+  it('warns when no write token is set', () => {
+    expect(configWarnings(loadConfig({}))).toEqual([expect.stringContaining('API_WRITE_TOKEN is not set')]);
+    expect(configWarnings(loadConfig({ API_WRITE_TOKEN: 't' }))).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../context';
+import { ApiRouter } from '../route';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 
@@ -24,7 +25,8 @@ function boardAuth(token: string | undefined): RequestHandler {
     if (sameText(header, `Bearer ${token}`)) return next();
     if (header.startsWith('Basic ')) {
       const decoded = Buffer.from(header.slice(6), 'base64').toString();
-      if (sameText(decoded.slice(decoded.indexOf(':') + 1), token)) return next();
+      const colon = decoded.indexOf(':'); // `user:password`; a credential without the colon is no Basic credential
+      if (colon >= 0 && sameText(decoded.slice(colon + 1), token)) return next();
     }
     res.set('WWW-Authenticate', 'Basic realm="queues"');
     res.status(401).json({ success: false, error: 'Missing or wrong token (API_WRITE_TOKEN)' });
@@ -43,4 +45,15 @@ export function bullBoardRoutes({ config, jobs }: AppContext): Router {
   const router = Router();
   router.use(BULL_BOARD_PATH, boardAuth(config.API_WRITE_TOKEN), serverAdapter.getRouter() as RequestHandler);
   return router;
+}
+
+/** Bull Board in the OpenAPI document (it is served by its own adapter, not declared as a route). */
+export function bullBoardDocs(): ApiRouter {
+  return new ApiRouter().document({
+    method: 'get',
+    path: BULL_BOARD_PATH,
+    tag: 'pages',
+    summary:
+      'Bull Board: the background job queues (HTML; with API_WRITE_TOKEN, Bearer or Basic `user:<token>`)',
+  });
 }

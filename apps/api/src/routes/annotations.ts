@@ -44,6 +44,7 @@ export function annotationRoutes({ services }: RouteContext): ApiRouter {
       {
         method: 'post',
         path: '/api/videos/:videoId/time-range-tags',
+        invalid: 'tag_name and start_time required',
         tag: 'time-range tags',
         summary: 'Create a time-range tag',
         params: videoIdParams,
@@ -108,6 +109,7 @@ export function annotationRoutes({ services }: RouteContext): ApiRouter {
       {
         method: 'post',
         path: '/api/videos/:videoId/keyframe-annotations',
+        invalid: 'Missing required fields',
         tag: 'keyframe annotations',
         summary: 'Create a keyframe annotation (box in source pixels, rounded); reviewed defaults to 1',
         params: videoIdParams,
@@ -180,6 +182,7 @@ export function annotationRoutes({ services }: RouteContext): ApiRouter {
       {
         method: 'post',
         path: '/api/annotations/:annotationId/tags',
+        invalid: { annotation_type: 'Invalid annotation_type' },
         tag: 'annotation tags',
         summary:
           "Replace an annotation's structured tags (scenario keys → _scenario_data; unknown groups dropped; person_name kept unless sent)",
@@ -196,6 +199,7 @@ export function annotationRoutes({ services }: RouteContext): ApiRouter {
       {
         method: 'get',
         path: '/api/annotations/:annotationId/tags',
+        invalid: 'annotation_type required',
         tag: 'annotation tags',
         summary: "An annotation's structured tags as one flat object",
         params: annotationIdParams,

@@ -36,6 +36,7 @@ export function ecoeyeRelayRoutes({ services }: RouteContext): ApiRouter {
       {
         method: 'post',
         path: '/api/ecoeye/sync-sample',
+        invalid: 'event_id required',
         tag: TAG,
         summary: 'Import one relay event: its video (downloaded) or a metadata-only placeholder',
         body: syncSampleBody,
@@ -47,6 +48,7 @@ export function ecoeyeRelayRoutes({ services }: RouteContext): ApiRouter {
       {
         method: 'post',
         path: '/api/ecoeye/request-download',
+        invalid: 'event_id required',
         tag: TAG,
         summary: 'Ask the relay to retry fetching an event video',
         body: eventIdBody,

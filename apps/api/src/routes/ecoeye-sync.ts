@@ -38,6 +38,7 @@ export function ecoeyeSyncRoutes({ services }: RouteContext): ApiRouter {
         {
           method: 'post',
           path: '/api/sync/ecoeye/config',
+          invalid: 'API key and secret required',
           tag: TAG,
           summary:
             'Store the EcoEye key and secret encrypted (legacy format) and the scheduled sync interval',
@@ -66,6 +67,7 @@ export function ecoeyeSyncRoutes({ services }: RouteContext): ApiRouter {
           path: '/api/sync/ecoeye/alerts',
           tag: TAG,
           summary: 'Run an alert sync now (default window: the last 24 h); recorded in sync_history',
+          documentedBody: { contentType: 'application/json', schema: alertSyncBody },
           response: alertSyncResponse,
         },
         ({ req }) => ecoeyeSync.syncNow(validate(alertSyncBody, req.body ?? {}, 'body')),
@@ -77,6 +79,7 @@ export function ecoeyeSyncRoutes({ services }: RouteContext): ApiRouter {
           tag: TAG,
           summary:
             'Download up to `limit` pending alert videos now (each registered as a video, exactly once)',
+          documentedBody: { contentType: 'application/json', schema: downloadVideosBody },
           response: downloadVideosResponse,
         },
         ({ req }) => ecoeyeSync.downloadPending(validate(downloadVideosBody, req.body ?? {}, 'body').limit),

@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import multer from 'multer';
 import type { Request, Response } from 'express';
+import { z } from 'zod';
 import {
   downloadStatusResponse,
   queueDownloadResponse,
   uploadFields,
+  unsafeTextReason,
+  type UploadFields,
   uploadResponse,
   urlBody,
   videoInfoResponse,
@@ -26,7 +30,9 @@ function receiveUpload(upload: multer.Multer, req: Request, res: Response): Prom
         if (error.code === 'LIMIT_FILE_SIZE') return reject(new HttpError(413, 'File too large (max 2 GiB)'));
         return reject(badRequest(`${error.field ?? 'file'}: ${error.message}`));
       }
-      reject(error instanceof Error ? error : new Error('upload failed'));
+      // busboy's own errors (no boundary, truncated body, a malformed part header) are the client's body
+      const reason = error instanceof Error ? error.message : 'unreadable body';
+      reject(badRequest(`No file provided: malformed multipart/form-data body (${reason})`));
     });
   });
 }
@@ -44,7 +50,7 @@ export function ingestRoutes({ config, services }: RouteContext): ApiRouter {
       },
       filename: (_req, _file, done) => done(null, `.upload-${randomBytes(8).toString('hex')}`),
     }),
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 },
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 20, fieldSize: 1024 * 1024, parts: 30 },
     defParamCharset: 'utf8', // browsers send UTF-8 file names; busboy's default is latin1
   });
 
@@ -53,6 +59,7 @@ export function ingestRoutes({ config, services }: RouteContext): ApiRouter {
       {
         method: 'post',
         path: '/api/download',
+        invalid: 'URL required',
         tag: 'ingest',
         summary: 'Queue a URL download (yt-dlp) as a job; duplicates and in-flight URLs are reported',
         body: urlBody,
@@ -74,6 +81,7 @@ export function ingestRoutes({ config, services }: RouteContext): ApiRouter {
       {
         method: 'post',
         path: '/api/video-info',
+        invalid: 'URL required',
         tag: 'ingest',
         summary: 'Metadata of a video URL via yt-dlp --dump-json',
         body: urlBody,
@@ -87,12 +95,25 @@ export function ingestRoutes({ config, services }: RouteContext): ApiRouter {
         path: '/api/upload',
         tag: 'ingest',
         summary: 'Upload a video (multipart `file`, optional `title`, `notes`); probed and thumbnailed',
+        documentedBody: {
+          contentType: 'multipart/form-data',
+          schema: uploadFields.extend({ file: z.string().meta({ format: 'binary' }) }),
+        },
         response: uploadResponse,
       },
       async ({ req, res }) => {
         await receiveUpload(upload, req, res);
         const file = req.file && { path: req.file.path, originalName: req.file.originalname };
-        return ingest.registerUpload(file, validate(uploadFields, req.body ?? {}, 'body'));
+        let fields: UploadFields;
+        try {
+          const unsafeName = file && unsafeTextReason(file.originalName);
+          if (unsafeName) throw badRequest(`file.filename: ${unsafeName}`);
+          fields = validate(uploadFields, req.body ?? {}, 'body');
+        } catch (error) {
+          if (file) await rm(file.path, { force: true }); // refused before the service took the temp file on
+          throw error;
+        }
+        return ingest.registerUpload(file, fields);
       },
     );
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { Response } from 'express';
+import type { RequestHandler, Response } from 'express';
+import { realPathInside } from '@groundtruth/domain';
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import { HttpError, notFound } from '../errors';
@@ -7,14 +8,16 @@ import { ApiRouter } from '../route';
 
 /**
  * Sends `relativePath` from inside `root` (express/send: Range → 206, ETag/Last-Modified → 304, type from the
- * extension). Escaping the folder, dotfiles, unreadable and missing files all answer 404, as the legacy app did.
+ * extension). Escaping the folder (by `..` or by a symlink that points outside), dotfiles, unreadable and missing
+ * files all answer 404, as the legacy app did.
  */
-export function sendFileFrom(
+export async function sendFileFrom(
   res: Response,
   root: string,
   relativePath: string,
   headers: Record<string, string>,
 ): Promise<void> {
+  if (!(await realPathInside(root, relativePath.replace(/^\/+/, '')))) throw notFound('File not found');
   return new Promise((resolve, reject) => {
     res.sendFile(
       relativePath,
@@ -32,6 +35,19 @@ export function sendFileFrom(
       },
     );
   });
+}
+
+/** In front of express.static: a path whose real location (symlinks resolved) is outside `root` answers 404. */
+export function refuseEscapingSymlinks(root: string): RequestHandler {
+  return (req, _res, next) => {
+    let relative: string;
+    try {
+      relative = decodeURIComponent(req.path).replace(/^\/+/, '');
+    } catch {
+      return next(notFound('File not found'));
+    }
+    realPathInside(root, relative).then((real) => next(real ? undefined : notFound('File not found')), next);
+  };
 }
 
 const mediaPath = z.object({ path: z.array(z.string()).min(1) });

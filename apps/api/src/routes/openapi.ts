@@ -1,5 +1,5 @@
-import { Router } from 'express';
-import { openApiDocument, type RouteSpec } from '../route';
+import { z } from 'zod';
+import { ApiRouter, openApiDocument, type RouteSpec } from '../route';
 
 const DOCS_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>GroundTruth Studio API</title>
 <style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:70rem}code{background:#f3f3f3;padding:0 .3em}
@@ -14,13 +14,31 @@ document.getElementById('docs').innerHTML=Object.entries(byTag).map(([tag,ops])=
 '<details><summary><span class="m">'+method+'</span><code>'+esc(path)+'</code> — '+esc(op.summary)+'</summary><pre>'+esc(JSON.stringify({parameters:op.parameters,requestBody:op.requestBody,responses:op.responses},null,2))+'</pre></details>').join('')).join('');});
 </script></body></html>`;
 
-export function openApiRoutes(specs: () => RouteSpec[]): Router {
-  const router = Router();
-  router.get('/api/openapi.json', (_req, res) => {
-    res.json(openApiDocument(specs(), { title: 'GroundTruth Studio API', version: '1.0.0' }));
-  });
-  router.get('/api/docs', (_req, res) => {
-    res.type('html').send(DOCS_PAGE);
-  });
-  return router;
+const openApiResponse = z
+  .object({
+    openapi: z.string(),
+    info: z.object({ title: z.string(), version: z.string() }),
+    paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+  })
+  .describe('OpenAPI 3.1');
+
+/** The generated API document and its page; `specs` is read per request (it lists these two as well). */
+export function openApiRoutes(specs: () => RouteSpec[]): ApiRouter {
+  return new ApiRouter()
+    .route(
+      {
+        method: 'get',
+        path: '/api/openapi.json',
+        tag: 'docs',
+        summary: 'This OpenAPI document, generated from the route declarations',
+        response: openApiResponse,
+      },
+      () => openApiDocument(specs(), { title: 'GroundTruth Studio API', version: '1.0.0' }),
+    )
+    .route(
+      { method: 'get', path: '/api/docs', tag: 'pages', summary: 'The API documentation page (HTML)' },
+      ({ res }) => {
+        res.type('html').send(DOCS_PAGE);
+      },
+    );
 }

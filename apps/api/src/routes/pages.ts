@@ -2,7 +2,7 @@ import path from 'node:path';
 import express from 'express';
 import type { AppContext } from '../context';
 import { ApiRouter } from '../route';
-import { sendFileFrom } from './media';
+import { refuseEscapingSymlinks, sendFileFrom } from './media';
 
 /** Page routes of the legacy app → their file in WEB_DIR/templates (plus the tag manager, §9 #34). */
 export const PAGES: Record<string, string> = {
@@ -64,9 +64,17 @@ export function pageRoutes({ config }: AppContext): ApiRouter {
       },
     );
   }
+  const staticDir = path.resolve(webDir, 'static');
+  api.document({
+    method: 'get',
+    path: '/static/*path',
+    tag: 'pages',
+    summary: "The UI's static assets from WEB_DIR/static (cached for an hour)",
+  });
   api.router.use(
     '/static',
-    express.static(path.resolve(webDir, 'static'), { maxAge: '1h', dotfiles: 'ignore', index: false }),
+    refuseEscapingSymlinks(staticDir),
+    express.static(staticDir, { maxAge: '1h', dotfiles: 'ignore', index: false }),
   );
   return api;
 }

@@ -44,6 +44,7 @@ export function peopleRoutes({ services }: RouteContext): ApiRouter {
       {
         method: 'get',
         path: '/api/tag-values/recent',
+        invalid: 'tag_name required',
         tag: 'people',
         summary:
           'Distinct keyframe values of the tag group named tag_name, most recent first (§9 #6: matched by group ' +
@@ -60,6 +61,7 @@ export function peopleRoutes({ services }: RouteContext): ApiRouter {
       {
         method: 'post',
         path: '/api/person-detections/assign-name',
+        invalid: 'Missing required fields',
         tag: 'people',
         summary:
           'Name the person of keyframe annotations (stored as `{"person_name": "<name>"}` like the legacy app); ' +
@@ -76,6 +78,7 @@ export function peopleRoutes({ services }: RouteContext): ApiRouter {
       {
         method: 'post',
         path: '/api/person-detections/unassign-name',
+        invalid: 'No detection IDs provided',
         tag: 'people',
         summary:
           'Remove the person name of keyframe annotations; updated_count = rows deleted; 404 if any id is unknown',

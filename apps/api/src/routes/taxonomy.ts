@@ -51,6 +51,7 @@ export function taxonomyRoutes({ services }: RouteContext): ApiRouter {
       {
         method: 'post',
         path: '/api/tag-suggestions',
+        invalid: 'category and tag_text required',
         tag: 'tag suggestions',
         summary: 'Add a suggestion (category and tag_text required, trimmed)',
         body: tagSuggestionBody,

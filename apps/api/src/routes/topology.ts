@@ -50,6 +50,7 @@ export function topologyRoutes({ services }: RouteContext): ApiRouter {
       {
         method: 'post',
         path: '/api/camera-topology/suggest-links',
+        invalid: 'person_name required',
         tag: 'camera-topology',
         summary:
           'Unassigned detections that may be this person: other videos within the time window of a known ' +

@@ -75,6 +75,7 @@ export function trainingRoutes({ services }: RouteContext): ApiRouter {
           tag: TAG,
           summary: 'Worker callback: the job completed (body {result}, optional)',
           params: trainingJobParams,
+          documentedBody: { contentType: 'application/json', schema: completeTrainingBody },
           response: trainingJobStatusResponse('completed'),
         },
         async ({ params, req }) => {
@@ -89,6 +90,7 @@ export function trainingRoutes({ services }: RouteContext): ApiRouter {
           tag: TAG,
           summary: 'Worker callback: the job failed (body {error}, optional)',
           params: trainingJobParams,
+          documentedBody: { contentType: 'application/json', schema: failTrainingBody },
           response: trainingJobStatusResponse('failed'),
         },
         async ({ params, req }) => {

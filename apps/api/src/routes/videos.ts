@@ -60,6 +60,7 @@ export function videoRoutes({ services }: RouteContext): ApiRouter {
       {
         method: 'post',
         path: '/api/videos/:videoId/tags',
+        invalid: 'Tag required',
         tag: 'video tags',
         summary: 'Link a legacy tag (created on demand); success false when already linked',
         params: videoIdParams,

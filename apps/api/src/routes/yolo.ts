@@ -5,6 +5,7 @@ import {
   yoloActivityTagsResponse,
   yoloConfigParams,
   yoloConfigsResponse,
+  yoloExportBody,
   yoloExportResult,
   yoloFilterBody,
   yoloPreviewResponse,
@@ -32,6 +33,7 @@ export function yoloRoutes({ services }: RouteContext): ApiRouter {
       {
         method: 'post',
         path: '/api/yolo/configs',
+        invalid: 'Missing required fields',
         tag: TAG,
         summary: 'Create an export config',
         body: newYoloConfigBody,
@@ -72,6 +74,7 @@ export function yoloRoutes({ services }: RouteContext): ApiRouter {
         tag: TAG,
         summary: 'Export the dataset (runs as a worker job; answers with its result)',
         params: yoloConfigParams,
+        documentedBody: { contentType: 'application/json', schema: yoloExportBody },
         response: yoloExportResult,
       },
       // The body is optional and checked after the config (404 first), so the service takes it as it came.

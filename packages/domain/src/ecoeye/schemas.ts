@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idParam, legacyBoolean } from '../shared/input';
+import { idParam, indexedText, legacyBoolean } from '../shared/input';
 
 /** EcoEye's relay events, requests and answers: the sync (api.md §4.5) and the relay proxy (§4.4). */
 
@@ -136,7 +136,8 @@ export const syncHistoryQuery = z.object({ limit: boundedCount.default(50) });
 
 /** Text of the relay's integer query values, passed through as given. */
 const integerText = z.string().regex(/^-?\d+$/, 'expected an integer');
-const optionalQueryText = z.string().optional();
+/** A value forwarded to the relay: bounded, so the relay's URL stays within its header limits. */
+const optionalQueryText = indexedText().optional();
 
 /** Route 52's filters, forwarded only when non-empty. */
 export const relayEventFilters = z.object({
@@ -156,7 +157,7 @@ export const relayEventsQuery = z
 export type RelayEventsQuery = z.output<typeof relayEventsQuery>;
 
 /** Routes 53–54; a missing or empty event_id is answered "event_id required". */
-export const eventIdBody = z.object({ event_id: z.union([z.string(), z.number()]).nullish() });
+export const eventIdBody = z.object({ event_id: z.union([indexedText(), z.number()]).nullish() });
 export const syncSampleBody = eventIdBody.extend({ include_video: legacyBoolean.nullish() });
 
 export const relayTagsQuery = z.object({ event_id: optionalQueryText, event_ids: optionalQueryText });

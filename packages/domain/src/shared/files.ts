@@ -1,4 +1,4 @@
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, realpath, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 /** A folder name safe to put under EXPORTS_DIR (§9 #30: the legacy app used it unsanitised). */
@@ -64,4 +64,19 @@ export function fileInside(root: string, file: string): string | null {
   const base = path.resolve(root);
   const resolved = path.resolve(base, file);
   return resolved.startsWith(base + path.sep) ? resolved : null;
+}
+
+/**
+ * The real path of `candidate` (a relative one is taken from `root`) when, with every symlink resolved, it is `root`
+ * itself or inside it; null when it escapes `root` or does not exist. The two are one answer on purpose: a caller
+ * must not learn whether a path outside the folder exists.
+ */
+export async function realPathInside(root: string, candidate: string): Promise<string | null> {
+  try {
+    const base = await realpath(root);
+    const real = await realpath(path.resolve(root, candidate));
+    return real === base || real.startsWith(base + path.sep) ? real : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idParam, legacyBoolean } from '../shared/input';
+import { idParam, indexedText, legacyBoolean } from '../shared/input';
 import { legacyFlagSchema } from '../shared/responses';
 
 /** Tag suggestions (api.md §3.6, routes 24–29), tag groups and their options, the form schema (§3.7, 30–33). */
@@ -56,7 +56,7 @@ const sortOrder = z.number().int().min(-2_147_483_648).max(2_147_483_647);
 
 /** POST and PUT of a suggestion; POST requires category and tag_text (checked by the service, legacy message). */
 export const tagSuggestionBody = z.object({
-  category: z.string().nullish(),
+  category: indexedText().nullish(),
   tag_text: z.string().nullish(),
   is_negative: legacyBoolean.nullish(),
   description: z.string().nullish(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bodyId, indexedText, int32, queryInt } from '../shared/input';
 import { vibrationExportResult } from '../vibration/jobs';
 import { jsonValueText } from '../shared/legacy-format';
 import { yoloExportResult } from '../yolo/jobs';
@@ -37,15 +38,15 @@ export type TrainingQueueStatus = z.infer<typeof trainingQueueStatusSchema>;
 
 // ---- requests
 
-export const trainingJobParams = z.object({ job_id: z.string().min(1) });
+export const trainingJobParams = z.object({ job_id: indexedText().min(1) });
 
-const intQuery = (fallback: number) => z.coerce.number().int().default(fallback);
+const intQuery = (fallback: number) => queryInt.optional().transform((value) => value ?? fallback);
 export const listTrainingJobsQuery = z.object({ limit: intQuery(50), offset: intQuery(0) });
 
 export const submitTrainingBody = z.object({
   job_type: z.string().min(1).default('yolo-training'),
   config: z.record(z.string(), z.unknown()).default({}),
-  export_config_id: z.number().int().nonnegative().optional(),
+  export_config_id: bodyId.optional(),
   export_path: z.string().min(1).optional(),
   output_name: z.string().min(1).optional(),
 });
@@ -53,14 +54,14 @@ export type SubmitTraining = z.output<typeof submitTrainingBody>;
 
 export const exportAndTrainBody = z.object({
   job_type: z.string().default('yolo'),
-  export_config_id: z.number().int().nonnegative().optional(),
+  export_config_id: bodyId.optional(),
   output_name: z.string().min(1).optional(),
   tag_filter: z.string().min(1).optional(),
   formats: z.array(z.enum(['csv', 'parquet'])).optional(),
   val_split: z.number().min(0).max(1).default(0.2),
-  seed: z.number().int().default(42),
+  seed: int32.default(42),
   model_type: z.string().optional(),
-  epochs: z.number().int().positive().default(100),
+  epochs: int32.positive().default(100),
   labels: z.union([z.string(), z.array(z.string())]).default(''),
 });
 export type ExportAndTrain = z.output<typeof exportAndTrainBody>;

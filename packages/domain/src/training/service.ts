@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { PermanentJobError, type JobContext, type JobProcessors } from '@groundtruth/jobs';
 import type { DomainDeps } from '../shared/deps';
 import { InvalidInputError, NotFoundError } from '../shared/errors';
+import { realPathInside } from '../shared/files';
 import { exportYoloDataset } from '../yolo/export';
 import type { YoloExportInput } from '../yolo/jobs';
 import { getYoloConfig } from '../yolo/queries';
@@ -64,17 +65,21 @@ export class TrainingService {
     if (input.export_config_id === undefined && !input.export_path) {
       throw new InvalidInputError('Either export_config_id or export_path required');
     }
-    if (input.export_path && !(await isDirectory(input.export_path))) {
-      throw new InvalidInputError(`Export path not found: ${input.export_path}`);
+    let exportPath: string | undefined;
+    if (input.export_path) {
+      // Only folders under EXPORTS_DIR (symlinks resolved); outside and missing get the same answer.
+      const real = await realPathInside(this.deps.config.EXPORTS_DIR, input.export_path);
+      if (!real || !(await isDirectory(real))) {
+        throw new InvalidInputError(`Export path not found: ${input.export_path}`);
+      }
+      exportPath = real;
     }
-    if (input.export_config_id !== undefined && !input.export_path) {
-      await this.requireExportConfig(input.export_config_id);
-    }
+    if (input.export_config_id !== undefined) await this.requireExportConfig(input.export_config_id);
     return this.create({
       jobType: input.job_type,
       config: input.config,
       exportConfigId: input.export_config_id,
-      exportPath: input.export_path,
+      exportPath,
       outputName: input.output_name,
     });
   }

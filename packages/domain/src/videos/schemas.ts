@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { finiteNumber, idParam, queryInt } from '../shared/input';
+import { finiteNumber, idParam, MAX_INDEXED_TEXT, queryInt } from '../shared/input';
 
 /** A `videos` row in the legacy shape (Video in api.md §2.1): timestamps as text, sizes as numbers. */
 export const videoSchema = z.object({
@@ -66,7 +66,11 @@ export const listVideosQuery = z.object({
 export type ListVideosOptions = z.output<typeof listVideosQuery>;
 
 export const videoTagBody = z.object({
-  tag: z.string({ error: 'Tag required' }).trim().min(1, 'Tag required'),
+  tag: z
+    .string({ error: 'Tag required' })
+    .trim()
+    .min(1, 'Tag required')
+    .max(MAX_INDEXED_TEXT, `at most ${MAX_INDEXED_TEXT} characters`),
 });
 export const videoTagParams = z.object({ videoId: idParam, tagName: z.string().min(1) });
 

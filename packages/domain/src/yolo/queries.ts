@@ -1,5 +1,6 @@
 import type { Database } from '@groundtruth/db';
 import { sqlFlag, sqlTimestamp, type Queryable } from '../shared/sql';
+import { MAX_INT4 } from '../shared/input';
 import type { NewYoloConfig, NewYoloFilter, YoloAnnotation, YoloConfigRow } from './schemas';
 
 const CONFIG_COLUMNS = `id, config_name, description, class_mapping,
@@ -76,7 +77,7 @@ async function videosMatching(db: Database, filterType: string, value: string): 
     }
     case 'video_id': {
       const id = Number(value);
-      if (!Number.isInteger(id)) return [];
+      if (!Number.isInteger(id) || id < 0 || id > MAX_INT4) return []; // no INTEGER id: matches nothing
       params = [id];
       sql = `SELECT id FROM videos WHERE id = $1`;
       break;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idParam, indexedText } from '../shared/input';
 import { keyframeSchema } from '../annotations/schemas';
 
 const flag = z.union([z.literal(0), z.literal(1)]).nullable();
@@ -53,7 +54,7 @@ export type YoloPreview = z.infer<typeof yoloPreviewSchema>;
 
 // ---- requests
 
-export const yoloConfigParams = z.object({ config_id: z.coerce.number().int().nonnegative() });
+export const yoloConfigParams = z.object({ config_id: idParam });
 
 // Legacy clients send flags as 0/1 or booleans (api.md §1.5).
 const flagInput = (fallback: boolean) =>
@@ -63,7 +64,7 @@ const flagInput = (fallback: boolean) =>
     .default(fallback);
 
 export const newYoloConfigBody = z.object({
-  config_name: z.string().min(1),
+  config_name: indexedText().min(1),
   class_mapping: z
     .record(z.string(), z.number().int().nonnegative())
     .refine((mapping) => Object.keys(mapping).length > 0, 'must map at least one activity tag'),
