@@ -48,6 +48,17 @@ export class PermanentJobError extends UnrecoverableError {
   }
 }
 
+/** A job `run()` waited on failed; `failedAs` names the error its processor threw when it failed for good. */
+export class JobFailedError extends Error {
+  constructor(
+    message: string,
+    readonly failedAs: string | undefined,
+  ) {
+    super(message);
+    this.name = 'JobFailedError';
+  }
+}
+
 /** No live worker consumes the job's queue (no heartbeat within its TTL): waiting for a result would hang. */
 export class NoLiveWorkerError extends Error {
   constructor(readonly queue: string) {

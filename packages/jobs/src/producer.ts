@@ -8,7 +8,7 @@ import {
   type JobKey,
   type JobResult,
 } from './catalog';
-import { NoLiveWorkerError, type JobDefinition } from './define';
+import { JobFailedError, NoLiveWorkerError, type JobDefinition } from './define';
 
 export interface EnqueueResult {
   /** The BullMQ job id (the deterministic one when the definition has `jobId`). */
@@ -147,7 +147,8 @@ export function createJobProducer<C extends JobCatalog>(backend: QueueBackend, c
           const job = await queue.getJob(id);
           if (!job) throw new Error(`Job ${id} disappeared`);
           if (state === 'completed') return job.returnvalue as JobResult<C, typeof key>;
-          throw new Error(job.failedReason || 'Job failed');
+          const failedAs = /^(\w+Error)\b/.exec(job.stacktrace?.at(-1) ?? '')?.[1];
+          throw new JobFailedError(job.failedReason || 'Job failed', failedAs);
         }
         if (state === 'unknown') throw new Error(`Job ${id} disappeared`);
         if (Date.now() > deadline)

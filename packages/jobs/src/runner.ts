@@ -96,7 +96,10 @@ export function startJobRunner<C extends JobCatalog>(options: JobRunnerOptions<C
         }
         if (error instanceof ZodError) throw new UnrecoverableError(describeZodError(error));
         if (!(error instanceof UnrecoverableError) && options.isPermanent?.(error)) {
-          throw new UnrecoverableError((error as Error).message);
+          // the original stack (its first line names the error) is what the job records: run() reads it back
+          const permanent = new UnrecoverableError((error as Error).message);
+          permanent.stack = (error as Error).stack ?? permanent.stack;
+          throw permanent;
         }
         throw error;
       }

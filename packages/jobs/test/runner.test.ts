@@ -161,7 +161,9 @@ function suite(name: string, makeBackend: () => Promise<QueueBackend>, cleanup: 
     });
 
     it('fails at once on an error the application calls permanent (its input errors), retries the others', async () => {
-      class InputError extends Error {}
+      class InputError extends Error {
+        override name = 'InputError';
+      }
       processor = async (data) => {
         throw data.key === 'input' ? new InputError('bad input') : new Error('flaky');
       };
@@ -174,6 +176,12 @@ function suite(name: string, makeBackend: () => Promise<QueueBackend>, cleanup: 
       expect(input.job.failedReason).toBe('bad input');
       const flaky = await finished('echo-flaky');
       expect(flaky.job.attemptsMade).toBe(4);
+      // run() names what the processor threw, so an application can answer its own kind of error
+      await expect(producer.run('test.echo' as never, { key: 'input', value: 2 })).rejects.toMatchObject({
+        name: 'JobFailedError',
+        message: 'bad input',
+        failedAs: 'InputError',
+      });
     });
 
     it('beats while running, stops beating on close; run() refuses at once without a live worker', async () => {

@@ -1,10 +1,25 @@
 import type { Config } from '@groundtruth/config';
 import type { Database } from '@groundtruth/db';
-import { createJobProducer, NoLiveWorkerError, type JobProducer } from '@groundtruth/jobs';
+import { createJobProducer, JobFailedError, NoLiveWorkerError, type JobProducer } from '@groundtruth/jobs';
 import { mediaTools, type MediaTools } from '@groundtruth/media';
 import type { QueueBackend } from '@groundtruth/queue';
 import { jobCatalog, type JobCatalog } from '../catalog';
-import { UnavailableError } from './errors';
+import {
+  ConflictError,
+  InvalidInputError,
+  NotConfiguredError,
+  NotFoundError,
+  UnavailableError,
+  type DomainError,
+} from './errors';
+
+/** The permanent failures a job can end with, by the name of the error its processor threw. */
+const JOB_FAILURES: Record<string, new (message: string) => DomainError> = {
+  NotFoundError,
+  InvalidInputError,
+  NotConfiguredError,
+  ConflictError,
+};
 
 /** What every service gets, built once per process (apps/api and apps/worker main.ts, or tests). */
 export interface DomainDeps {
@@ -35,6 +50,11 @@ function withUnavailableWorkers(producer: JobProducer<JobCatalog>): JobProducer<
         return await producer.run(key, data, options);
       } catch (error) {
         if (error instanceof NoLiveWorkerError) throw new UnavailableError(error.message);
+        // a job that failed for good on the caller's input answers as that error would have (a 4xx, not a 500)
+        if (error instanceof JobFailedError && error.failedAs) {
+          const failure = JOB_FAILURES[error.failedAs];
+          if (failure) throw new failure(error.message);
+        }
         throw error;
       }
     },

@@ -1,4 +1,6 @@
-import { mkdir, readdir, realpath, rename, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 
 /** A folder name safe to put under EXPORTS_DIR (§9 #30: the legacy app used it unsanitised). */
@@ -10,9 +12,34 @@ export function safeFolderName(name: string): string {
   return cleaned || 'export';
 }
 
+const LEFTOVER_AGE_MS = 24 * 60 * 60 * 1000;
+
+function processIsGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * A temporary folder of an earlier attempt that can no longer finish: its process (on this host) is gone, or it is
+ * a day old (another host's). A concurrent export of the same folder keeps its own.
+ */
+async function isLeftover(parent: string, entry: string, tempPrefix: string): Promise<boolean> {
+  const [host, pid] = entry.slice(tempPrefix.length).split('~');
+  if (host === os.hostname() && pid !== undefined && /^\d+$/.test(pid)) {
+    return Number(pid) !== process.pid && processIsGone(Number(pid));
+  }
+  const stats = await stat(path.join(parent, entry)).catch(() => null);
+  return stats !== null && Date.now() - stats.mtimeMs > LEFTOVER_AGE_MS;
+}
+
 /**
  * Writes a folder into a temporary sibling, then swaps it into place: a retried or killed job never leaves a
- * half-written export behind, and re-running replaces the previous one.
+ * half-written export behind, and re-running replaces the previous one. Two exports of one folder at once both
+ * succeed; the one that finishes last is what stays.
  */
 export async function writeFolderAtomically(
   finalPath: string,
@@ -20,16 +47,33 @@ export async function writeFolderAtomically(
 ): Promise<void> {
   const parent = path.dirname(finalPath);
   const tempPrefix = `.${path.basename(finalPath)}.tmp-`;
-  // Leftovers of a killed attempt at the same export.
   for (const entry of await readdir(parent).catch(() => [] as string[])) {
-    if (entry.startsWith(tempPrefix)) await rm(path.join(parent, entry), { recursive: true, force: true });
+    if (entry.startsWith(tempPrefix) && (await isLeftover(parent, entry, tempPrefix))) {
+      await rm(path.join(parent, entry), { recursive: true, force: true });
+    }
   }
-  const temp = path.join(parent, `${tempPrefix}${process.pid}-${Date.now()}`);
+  const temp = path.join(
+    parent,
+    `${tempPrefix}${os.hostname()}~${process.pid}~${randomBytes(6).toString('hex')}`,
+  );
   await mkdir(temp, { recursive: true });
   try {
     await write(temp);
-    await rm(finalPath, { recursive: true, force: true });
-    await rename(temp, finalPath);
+    // the previous export moves aside first, so a rename never meets a folder another export just put there
+    for (let attempt = 0; ; attempt++) {
+      const previous = `${temp}-previous`;
+      await rename(finalPath, previous).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+      await rm(previous, { recursive: true, force: true });
+      try {
+        await rename(temp, finalPath);
+        return;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (attempt >= 10 || (code !== 'ENOTEMPTY' && code !== 'EEXIST')) throw error;
+      }
+    }
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
     throw error;

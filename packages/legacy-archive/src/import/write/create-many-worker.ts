@@ -20,6 +20,8 @@ port.on('message', (message: ToWriterThread | { type: 'close' }) => {
       const previous = new Promise<void>((resolve, reject) =>
         permissions.set(message.id, { resolve, reject }),
       );
+      // a batch that failed by itself (the connection lost) no longer waits on this: its abort is no thread crash
+      previous.catch(() => undefined);
       writer.write(message.batch, previous).then(
         () => post({ type: 'done', id: message.id }),
         (error: unknown) => post(threadFailure(message.id, error)),
