@@ -1,7 +1,8 @@
 import { pino } from 'pino';
 import { loadConfig, type Config } from '@groundtruth/config';
 import { createDatabase, databaseOptionsFromConfig } from '@groundtruth/db';
-import type { DomainDeps } from '@groundtruth/domain';
+import { jobCatalog, jobProcessors, type DomainDeps, type JobCatalog } from '@groundtruth/domain';
+import { startJobRunner, type JobProcessors, type JobRunner } from '@groundtruth/jobs';
 import { createQueueBackend, queueOptionsFromConfig } from '@groundtruth/queue';
 import {
   createTestDatabase,
@@ -49,4 +50,18 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       await testDb.drop();
     },
   };
+}
+
+/** A job runner in the test process over the app's queue: every service's processors unless given some. */
+export function startTestRunner(
+  t: TestApp,
+  processors: JobProcessors<JobCatalog> = jobProcessors(t.context.services),
+  options: { concurrency?: number } = {},
+): JobRunner {
+  return startJobRunner({
+    backend: t.context.queue,
+    catalog: jobCatalog,
+    processors,
+    ...options,
+  });
 }

@@ -3,17 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { deepJson } from './fuzz/arbitraries';
-import {
-  findUnsafeInput,
-  jobCatalog,
-  jobProcessors,
-  jsonNestsDeeperThan,
-  MAX_JSON_DEPTH,
-} from '@groundtruth/domain';
-import { startJobRunner } from '@groundtruth/jobs';
+import { findUnsafeInput, jsonNestsDeeperThan, MAX_JSON_DEPTH } from '@groundtruth/domain';
 import { toHttpError } from '../src/errors';
 import { loadLegacyFixture } from './fixture';
-import { startTestApp, type TestApp } from './harness';
+import { startTestApp, startTestRunner, type TestApp } from './harness';
 
 /** One example per class of hostile input the fuzz suite found (test/fuzz.test.ts generates the rest). */
 describe('hostile input: a 4xx in the envelope, never a 500', () => {
@@ -258,11 +251,7 @@ describe('hostile input: a 4xx in the envelope, never a 500', () => {
   });
 
   it('a stored filter value outside INTEGER makes a YOLO export select nothing, not fail', async () => {
-    const runner = startJobRunner({
-      backend: t.context.queue,
-      catalog: jobCatalog,
-      processors: jobProcessors(t.context.services),
-    });
+    const runner = startTestRunner(t);
     try {
       const created = await request(t.app)
         .post('/api/yolo/configs')

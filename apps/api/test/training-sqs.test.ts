@@ -2,10 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { jobCatalog } from '@groundtruth/domain';
-import { startJobRunner, type JobRunner } from '@groundtruth/jobs';
+import type { JobRunner } from '@groundtruth/jobs';
 import { startFakeAws, type FakeAws } from './fake-aws';
-import { startTestApp, type TestApp } from './harness';
+import { startTestApp, startTestRunner, type TestApp } from './harness';
 
 // The SDK's credential chain must find these in the environment (it never reaches for instance metadata then).
 process.env.AWS_ACCESS_KEY_ID = 'test';
@@ -33,11 +32,7 @@ describe('training dispatch over S3 + SQS (local fakes speaking the AWS protocol
       SQS_QUEUE_URL: queueUrl,
       SQS_DLQ_URL: `${aws.url}/000000000000/training-dlq`,
     });
-    runner = startJobRunner({
-      backend: t.context.queue,
-      catalog: jobCatalog,
-      processors: t.context.services.training.processors,
-    });
+    runner = startTestRunner(t, t.context.services.training.processors);
   });
   afterAll(async () => {
     await runner.close();

@@ -3,9 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { makeTestVideo } from '@groundtruth/media/testing';
-import { jobCatalog } from '@groundtruth/domain';
-import { startJobRunner, type JobRunner } from '@groundtruth/jobs';
-import { startTestApp, type TestApp } from './harness';
+import type { JobRunner } from '@groundtruth/jobs';
+import { startTestApp, startTestRunner, type TestApp } from './harness';
 
 describe('training queue, YOLO and vibration exports', () => {
   let t: TestApp;
@@ -20,14 +19,13 @@ describe('training queue, YOLO and vibration exports', () => {
       DOWNLOADS_DIR: path.join(dir, 'downloads'),
       TRAINING_BACKEND: 'queue',
     });
-    const { db, queue } = t.context;
+    const { db } = t.context;
     const { training, yolo, vibration } = t.context.services;
-    runner = startJobRunner({
-      backend: queue,
-      catalog: jobCatalog,
-      processors: { ...training.processors, ...yolo.processors, ...vibration.processors },
-      concurrency: 2,
-    });
+    runner = startTestRunner(
+      t,
+      { ...training.processors, ...yolo.processors, ...vibration.processors },
+      { concurrency: 2 },
+    );
     await runner.firstHeartbeat; // the export routes answer 503 until a worker is live
     mkdirSync(path.join(dir, 'downloads'), { recursive: true });
     makeTestVideo(path.join(dir, 'downloads', 'clip.mp4'), { seconds: 3, size: '320x240' });
@@ -315,11 +313,7 @@ describe('training dispatch on the PostgreSQL queue backend (no REDIS_URL)', () 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'gt-training-pg-'));
     t = await startTestApp({ REDIS_URL: '', TRAINING_BACKEND: 'queue', EXPORTS_DIR: dir });
-    runner = startJobRunner({
-      backend: t.context.queue,
-      catalog: jobCatalog,
-      processors: t.context.services.training.processors,
-    });
+    runner = startTestRunner(t, t.context.services.training.processors);
   });
   afterAll(async () => {
     await runner.close();

@@ -2,9 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { jobCatalog } from '@groundtruth/domain';
-import { startJobRunner } from '@groundtruth/jobs';
-import { startTestApp, type TestApp } from './harness';
+import { startTestApp, startTestRunner, type TestApp } from './harness';
 
 /** Routes that wait on a job, with no worker running and with one; /api/health's worker report. */
 describe('worker liveness', () => {
@@ -63,10 +61,10 @@ describe('worker liveness', () => {
 
   it('with a worker: health reports it and its queues, and the export runs', async () => {
     const { yolo, vibration, training } = t.context.services;
-    const runner = startJobRunner({
-      backend: t.context.queue,
-      catalog: jobCatalog,
-      processors: { ...yolo.processors, ...vibration.processors, ...training.processors },
+    const runner = startTestRunner(t, {
+      ...yolo.processors,
+      ...vibration.processors,
+      ...training.processors,
     });
     try {
       await runner.firstHeartbeat;
