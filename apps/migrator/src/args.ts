@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@groundtruth/config';
 import {
@@ -58,6 +59,14 @@ function nonNegativeInt(name: string, value: string | undefined, fallback: numbe
   return parsed;
 }
 
+/**
+ * `pnpm migrate` runs in apps/migrator: a relative path means the folder pnpm was started in (INIT_CWD), as the user
+ * typed it.
+ */
+export function fromStartFolder(file: string): string {
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
+}
+
 function list(value: string | undefined): string[] | undefined {
   return value === undefined
     ? undefined
@@ -109,7 +118,7 @@ export function parseCommand(argv: string[]): Command {
   const databaseUrl = values['database-url'] ?? loadConfig().DATABASE_URL;
   if (!databaseUrl) usage('no target: pass --database-url or set DATABASE_URL');
   const run: MigrateOptions = {
-    source: files[0]!,
+    source: fromStartFolder(files[0]!),
     databaseUrl,
     writer,
     batchSize: positiveInt('batch-size', values['batch-size'], DEFAULT_BATCH_SIZE[writer]),
@@ -127,5 +136,9 @@ export function parseCommand(argv: string[]): Command {
     tables: list(values.tables),
     skip: list(values.skip),
   };
-  return { help: false, run, reportFile: values.report };
+  return {
+    help: false,
+    run,
+    reportFile: values.report === undefined ? undefined : fromStartFolder(values.report),
+  };
 }

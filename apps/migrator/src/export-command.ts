@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@groundtruth/config';
 import {
@@ -9,6 +8,7 @@ import {
   progressPrinter,
   type ExportOptions,
 } from '@groundtruth/legacy-archive';
+import { fromStartFolder } from './args';
 
 export const EXPORT_HELP = `Usage: pnpm migrate:export <out.db> [options]
        pnpm --filter migrator start -- export <out.db> [options]
@@ -38,11 +38,6 @@ export type ExportCommand =
 
 function usage(message: string): never {
   throw new MigrateError('usage', `${message}\n\n${EXPORT_HELP}`);
-}
-
-/** `pnpm --filter migrator start` runs in apps/migrator; a relative path means the folder pnpm started in. */
-function fromStartFolder(file: string): string {
-  return path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
 }
 
 /** The arguments after `export`; a bad one is a usage error (exit 2) that names it. */

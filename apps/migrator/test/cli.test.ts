@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -97,6 +97,20 @@ describe('migrator CLI', () => {
     };
     expect(json.ok).toBe(true);
     expect(json.tables.find((t) => t.table === 'annotation_tags')?.written).toBe(11);
+  });
+
+  it('a relative file or report means the folder pnpm was started in (INIT_CWD), as the README runs it', async () => {
+    copyFileSync(FIXTURE, path.join(dir, 'relative.db'));
+    const target = await database('cli-relative');
+    const run = await runMigratorCli(
+      ['relative.db', '--database-url', target.url, '--report', 'relative.json'],
+      { env: { INIT_CWD: dir } },
+    );
+    expect(run.stderr).not.toMatch(/not found|unexpected/);
+    expect(run.code).toBe(0);
+    expect((JSON.parse(readFileSync(path.join(dir, 'relative.json'), 'utf8')) as { ok: boolean }).ok).toBe(
+      true,
+    );
   });
 
   it('kill -9 in the middle, then --resume, ends exactly like an uninterrupted run', async () => {
